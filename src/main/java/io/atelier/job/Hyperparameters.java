@@ -1,0 +1,47 @@
+package io.atelier.job;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.PositiveOrZero;
+
+/**
+ * What a job trains and how. Every field is optional in a request; {@link #withDefaults()} fills in
+ * the seed pipeline's values. Unknown fields are refused so that a typo is not silently ignored.
+ *
+ * @param architecture the network, {@code seed-cnn}
+ * @param dataset the dataset, {@code fashion-mnist}
+ * @param epochs passes over the training set
+ * @param batchSize images per optimizer step
+ * @param learningRate the optimizer's step size
+ * @param optimizer {@code adam} or {@code sgd}
+ * @param momentum SGD's momentum; must be left out, or 0, with Adam
+ * @param seed seeds parameter initialisation and shuffling, so a job can be repeated
+ * @param shuffle reshuffle the training set every epoch
+ * @param trainLimit train on the first N images only, for quick runs
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+@MomentumOnlyWithSgd
+record Hyperparameters(String architecture, String dataset, @Min(1) @Max(1000) Integer epochs,
+		@Min(1) @Max(60000) Integer batchSize,
+		@DecimalMin(value = "0", inclusive = false) @DecimalMax("10") Double learningRate, OptimizerKind optimizer,
+		@DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Double momentum, @PositiveOrZero Long seed,
+		Boolean shuffle, @Min(1) Integer trainLimit) {
+
+	static final Hyperparameters DEFAULTS = new Hyperparameters("seed-cnn", "fashion-mnist", 10, 100, 0.01,
+			OptimizerKind.ADAM, 0.0, 0L, true, null);
+
+	Hyperparameters withDefaults() {
+		return new Hyperparameters(or(architecture, DEFAULTS.architecture), or(dataset, DEFAULTS.dataset),
+				or(epochs, DEFAULTS.epochs), or(batchSize, DEFAULTS.batchSize),
+				or(learningRate, DEFAULTS.learningRate), or(optimizer, DEFAULTS.optimizer),
+				or(momentum, DEFAULTS.momentum), or(seed, DEFAULTS.seed), or(shuffle, DEFAULTS.shuffle), trainLimit);
+	}
+
+	private static <T> T or(T value, T fallback) {
+		return value != null ? value : fallback;
+	}
+
+}

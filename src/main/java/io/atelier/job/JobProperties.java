@@ -1,0 +1,26 @@
+package io.atelier.job;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How training jobs are run.
+ *
+ * @param concurrency jobs trained at the same time; each already uses every core for its tensors
+ * @param queueCapacity jobs that may wait for a free slot before submissions are refused with 503
+ * @param retryAfter what a refused client is told to wait before trying again
+ * @param shutdownGrace how long shutdown waits for running jobs to stop at their next batch
+ */
+@Validated
+@ConfigurationProperties("atelier.jobs")
+record JobProperties(@Min(1) @Max(64) @DefaultValue("1") int concurrency,
+		@Min(1) @Max(100000) @DefaultValue("100") int queueCapacity,
+		@NotNull @DefaultValue("30s") Duration retryAfter, @NotNull @DefaultValue("30s") Duration shutdownGrace) {
+}

@@ -1,0 +1,17 @@
+package io.atelier.job;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A job as the database keeps it.
+ */
+record JobRecord(String id, JobState state, Hyperparameters hyperparameters, List<EpochResult> history,
+		Evaluation evaluation, String error, boolean cancelRequested, Instant createdAt, Instant startedAt,
+		Instant finishedAt) {
+
+	static JobRecord queued(String id, Hyperparameters hyperparameters, Instant now) {
+		return new JobRecord(id, JobState.QUEUED, hyperparameters, List.of(), null, null, false, now, null, null);
+	}
+
+}

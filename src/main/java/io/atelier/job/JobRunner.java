@@ -1,0 +1,121 @@
+package io.atelier.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import ai.djl.Model;
+import io.atelier.dataset.DatasetRegistry;
+import io.atelier.dataset.DatasetUnavailableException;
+import io.atelier.dataset.LabeledDataset;
+import io.atelier.store.Checkpoint;
+import io.atelier.store.CheckpointMetadata;
+import io.atelier.store.CheckpointStore;
+import io.atelier.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Trains one job to its end and records how it ended: every epoch checkpointed and written to the
+ * database as it finishes, then the final model and evaluation, or the reason it stopped.
+ */
+@Component
+class JobRunner {
+
+	private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	private final JobRepository jobs;
+
+	private final DatasetRegistry datasets;
+
+	private final CheckpointStore store;
+
+	private final JsonMapper json;
+
+	JobRunner(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, JsonMapper json) {
+		this.jobs = jobs;
+		this.datasets = datasets;
+		this.store = store;
+		this.json = json;
+	}
+
+	void train(String id, Hyperparameters hyperparameters, LiveJob progress, BooleanSupplier cancelled) {
+		try {
+			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
+			Recorder recorder = new Recorder(id, hyperparameters, dataset, progress);
+			Evaluation evaluation = new TrainingRun(hyperparameters, dataset, recorder, cancelled).run();
+			jobs.finish(id, JobState.SUCCEEDED, null, evaluation, Instant.now());
+		}
+		catch (TrainingRun.CancelledException ex) {
+			boolean asked = progress.cancelRequested();
+			String reason = (asked ? "Cancelled " + ex.where() + ". "
+					: "The service shut down while this job was running (" + ex.where() + "). ") + kept(id);
+			jobs.finish(id, asked ? JobState.CANCELLED : JobState.FAILED, reason, null, Instant.now());
+		}
+		catch (DatasetUnavailableException | StoreException ex) {
+			log.warn("Job {} failed: {}", id, ex.getMessage());
+			jobs.finish(id, JobState.FAILED, ex.getMessage(), null, Instant.now());
+		}
+		catch (RuntimeException | Error ex) {
+			log.error("Job {} failed", id, ex);
+			jobs.finish(id, JobState.FAILED, "Training failed: " + ex, null, Instant.now());
+		}
+	}
+
+	private String kept(String id) {
+		List<Checkpoint> checkpoints = store.list(id);
+		return checkpoints.isEmpty() ? "No epoch had finished, so there is no checkpoint."
+				: "The checkpoint of epoch " + checkpoints.get(checkpoints.size() - 1).epoch() + " is kept.";
+	}
+
+	/** Writes each epoch's checkpoint and record as the run reports them. */
+	private final class Recorder implements TrainingRun.Listener {
+
+		private final String id;
+
+		private final Hyperparameters hyperparameters;
+
+		private final LabeledDataset dataset;
+
+		private final LiveJob progress;
+
+		Recorder(String id, Hyperparameters hyperparameters, LabeledDataset dataset, LiveJob progress) {
+			this.id = id;
+			this.hyperparameters = hyperparameters;
+			this.dataset = dataset;
+			this.progress = progress;
+		}
+
+		@Override
+		public void batchFinished(int epoch, int batch, int batchesPerEpoch) {
+			progress.batchFinished(epoch, batch, batchesPerEpoch);
+		}
+
+		@Override
+		public void epochFinished(EpochResult result, Model model) {
+			store.save(id, model.getBlock(), metadata(result));
+			jobs.addEpoch(id, result);
+		}
+
+		@Override
+		public void trainingFinished(EpochResult last, Model model) {
+			store.saveFinal(id, model.getBlock(), metadata(last));
+		}
+
+		private CheckpointMetadata metadata(EpochResult result) {
+			return new CheckpointMetadata(id, result.epoch(), hyperparameters.architecture(), dataset.name(),
+					dataset.classNames(), json.convertValue(hyperparameters, MAP), json.convertValue(result, MAP),
+					Instant.now());
+		}
+
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.atelier.job;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A job as clients see it.
+ */
+record JobView(String id, JobState state, Hyperparameters hyperparameters, Progress progress,
+		List<EpochResult> history, Evaluation evaluation, List<CheckpointView> checkpoints, String error,
+		boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt) {
+
+	/**
+	 * @param epoch the epoch after which it was written
+	 * @param finalModel whether it is the job's final model
+	 * @param path where it lives, relative to the data directory
+	 * @param sizeBytes its size on disk
+	 * @param savedAt when it was written
+	 */
+	record CheckpointView(int epoch, boolean finalModel, String path, long sizeBytes, Instant savedAt) {
+	}
+
+}

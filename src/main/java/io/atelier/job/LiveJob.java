@@ -1,0 +1,64 @@
+package io.atelier.job;
+
+/**
+ * What this process knows of a job it has queued or is running, beyond the database: its task in
+ * the executor, the cancel flag the epoch loop polls, and progress within the current epoch.
+ */
+final class LiveJob {
+
+	private final int epochs;
+
+	private volatile Runnable task;
+
+	private volatile boolean cancelRequested;
+
+	private volatile long startedNanos;
+
+	private volatile int epoch;
+
+	private volatile int batch;
+
+	private volatile int batchesPerEpoch;
+
+	LiveJob(int epochs) {
+		this.epochs = epochs;
+	}
+
+	Runnable task() {
+		return task;
+	}
+
+	void task(Runnable task) {
+		this.task = task;
+	}
+
+	boolean cancelRequested() {
+		return cancelRequested;
+	}
+
+	void requestCancel() {
+		cancelRequested = true;
+	}
+
+	void started() {
+		startedNanos = System.nanoTime();
+	}
+
+	void batchFinished(int epoch, int batch, int batchesPerEpoch) {
+		this.epoch = epoch;
+		this.batch = batch;
+		this.batchesPerEpoch = batchesPerEpoch;
+	}
+
+	Progress progress() {
+		int batches = batchesPerEpoch;
+		if (batches == 0) {
+			return Progress.notStarted(epochs);
+		}
+		double fraction = ((epoch - 1) + (double) batch / batches) / epochs;
+		double elapsed = (System.nanoTime() - startedNanos) / 1e9;
+		Double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : null;
+		return new Progress(epoch, epochs, batch, batches, fraction, eta);
+	}
+
+}

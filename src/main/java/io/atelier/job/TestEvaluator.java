@@ -1,0 +1,67 @@
+package io.atelier.job;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import io.atelier.dataset.ImageSet;
+
+/**
+ * Runs the test set through the network in inference mode, for loss, accuracy and the confusion matrix.
+ */
+final class TestEvaluator {
+
+	private static final int BATCH = 1000;
+
+	private final ImageSet test;
+
+	private final int classes;
+
+	private final BatchSource batches;
+
+	private final int[] order;
+
+	TestEvaluator(ImageSet test, int classes) {
+		this.test = test;
+		this.classes = classes;
+		this.batches = new BatchSource(test, BATCH);
+		this.order = BatchSource.order(test.count(), false, 0, 0);
+	}
+
+	Result evaluate(Trainer trainer) {
+		int[][] confusion = new int[classes][classes];
+		double lossSum = 0;
+		for (int index = 0; index < batches.batches(); index++) {
+			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index)) {
+				NDArray logits = trainer.evaluate(batch.getData()).singletonOrThrow();
+				NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), new NDList(logits));
+				lossSum += loss.getFloat() * batch.getSize();
+				count(logits.argMax(1).toLongArray(), batch.getLabels().head().toLongArray(), confusion);
+			}
+		}
+		return new Result(lossSum / test.count(), confusion);
+	}
+
+	private static void count(long[] predicted, long[] actual, int[][] confusion) {
+		for (int i = 0; i < actual.length; i++) {
+			confusion[(int) actual[i]][(int) predicted[i]]++;
+		}
+	}
+
+	record Result(double loss, int[][] confusion) {
+
+		double accuracy() {
+			long correct = 0;
+			long total = 0;
+			for (int c = 0; c < confusion.length; c++) {
+				correct += confusion[c][c];
+				for (int count : confusion[c]) {
+					total += count;
+				}
+			}
+			return total == 0 ? 0 : (double) correct / total;
+		}
+
+	}
+
+}

@@ -1,0 +1,20 @@
+package io.atelier.system;
+
+import java.nio.file.Path;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings every feature shares.
+ *
+ * @param dataDir the one directory that holds everything Atelier keeps: the job database,
+ * checkpoints, models and downloaded datasets; the volume, in a container
+ */
+@Validated
+@ConfigurationProperties("atelier")
+public record AtelierProperties(@NotNull @DefaultValue("./data") Path dataDir) {
+}
