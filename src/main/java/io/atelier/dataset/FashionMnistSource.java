@@ -174,7 +174,8 @@ final class FashionMnistSource implements DatasetSource {
 				.filter(file -> !Files.isRegularFile(file.gz(dir)))
 				.map(file -> file.name() + ".gz")
 				.toList();
-			looked.add(dir.toAbsolutePath() + " (missing " + String.join(", ", missing) + ")");
+			looked.add(dir.toAbsolutePath() + (missing.size() == FILES.size() ? " (none of the four files)"
+					: " (missing " + String.join(", ", missing) + ")"));
 		}
 		return new DatasetUnavailableException(
 				"Fashion-MNIST was not found. Looked in: " + String.join("; ", looked) + ". " + HOW_TO);
@@ -194,7 +195,7 @@ final class FashionMnistSource implements DatasetSource {
 		}
 	}
 
-	private static final String HOW_TO = "To provide it: install the Debian package dataset-fashion-mnist, "
+	private static final String HOW_TO = "To provide it: apt-get install dataset-fashion-mnist (Debian), "
 			+ "or put the four IDX .gz files in a folder named by atelier.datasets.fashion-mnist.dir, "
 			+ "or set atelier.datasets.fashion-mnist.download=true to fetch them into the data directory.";
 

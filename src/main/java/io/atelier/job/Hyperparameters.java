@@ -40,6 +40,11 @@ record Hyperparameters(String architecture, String dataset, @Min(1) @Max(1000) I
 				or(momentum, DEFAULTS.momentum), or(seed, DEFAULTS.seed), or(shuffle, DEFAULTS.shuffle), trainLimit);
 	}
 
+	Hyperparameters withEpochs(int newEpochs) {
+		return new Hyperparameters(architecture, dataset, newEpochs, batchSize, learningRate, optimizer, momentum, seed,
+				shuffle, trainLimit);
+	}
+
 	private static <T> T or(T value, T fallback) {
 		return value != null ? value : fallback;
 	}

@@ -1,0 +1,133 @@
+package io.atelier.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import io.atelier.dataset.IdxFixtures;
+import io.atelier.dataset.LabeledDataset;
+import io.atelier.dataset.RealFashionMnist;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TrainingRunTests {
+
+	private static final LabeledDataset SYNTHETIC = IdxFixtures.dataset(1000, 200);
+
+	@Test
+	void learnsAndReportsEveryEpoch() {
+		Recording recording = new Recording();
+		Evaluation evaluation = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, recording, () -> false).run();
+		assertThat(recording.epochs).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
+		EpochResult last = recording.epochs.get(2);
+		assertThat(last.testAccuracy()).isGreaterThan(0.9);
+		assertThat(last.trainLoss()).isLessThan(recording.epochs.get(0).trainLoss());
+		assertThat(last.seconds()).isPositive();
+		assertThat(last.samplesPerSecond()).isCloseTo(1000 / last.seconds(), org.assertj.core.data.Percentage.withPercentage(1));
+		assertThat(recording.batches.get()).isEqualTo(3 * 20);
+		assertThat(recording.finished).isTrue();
+		assertThat(evaluation.accuracy()).isEqualTo(last.testAccuracy());
+		assertThat(evaluation.perClass()).hasSize(10);
+		assertThat(java.util.Arrays.stream(evaluation.confusionMatrix()).flatMapToInt(java.util.Arrays::stream).sum())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void stopsAtTheNextBatchOnceCancelled() {
+		AtomicBoolean cancelled = new AtomicBoolean();
+		Recording recording = new Recording() {
+			@Override
+			public void batchFinished(int epoch, int batch, int batchesPerEpoch) {
+				super.batchFinished(epoch, batch, batchesPerEpoch);
+				if (epoch == 2 && batch == 3) {
+					cancelled.set(true);
+				}
+			}
+		};
+		TrainingRun run = new TrainingRun(hyperparameters(5, 50), SYNTHETIC, recording, cancelled::get);
+		assertThatThrownBy(run::run).isInstanceOfSatisfying(TrainingRun.CancelledException.class,
+				ex -> assertThat(ex.where()).isEqualTo("in epoch 2 after 3 batches"));
+		assertThat(recording.batches.get()).isEqualTo(20 + 3);
+		assertThat(recording.epochs).hasSize(1);
+		assertThat(recording.finished).isFalse();
+	}
+
+	@Test
+	void freesEveryBatchAndEverythingAtTheEnd() {
+		new TrainingRun(hyperparameters(1, 100), SYNTHETIC, new Recording(), () -> false).run();
+		int before = engineArrays();
+		List<Integer> arraysAfterEachEpoch = new ArrayList<>();
+		Recording recording = new Recording() {
+			@Override
+			public void epochFinished(EpochResult result, Model model) {
+				super.epochFinished(result, model);
+				arraysAfterEachEpoch.add(model.getNDManager().getManagedArrays().size());
+			}
+		};
+		new TrainingRun(hyperparameters(4, 100), SYNTHETIC, recording, () -> false).run();
+		assertThat(arraysAfterEachEpoch).hasSize(4).allMatch(count -> count.equals(arraysAfterEachEpoch.get(0)));
+		assertThat(engineArrays()).isEqualTo(before);
+	}
+
+	@Test
+	void trainsWithSgdAndMomentum() {
+		Hyperparameters sgd = new Hyperparameters(null, null, 4, 20, 0.01, OptimizerKind.SGD, 0.9, 1L, true, null)
+			.withDefaults();
+		Recording recording = new Recording();
+		new TrainingRun(sgd, SYNTHETIC, recording, () -> false).run();
+		assertThat(recording.epochs.get(3).trainLoss()).isLessThan(recording.epochs.get(0).trainLoss());
+		assertThat(recording.epochs.get(3).testAccuracy()).isGreaterThan(0.5);
+	}
+
+	@Test
+	void reachesEightyPercentOnRealFashionMnistInOneEpoch() {
+		LabeledDataset real = RealFashionMnist.load();
+		Recording recording = new Recording();
+		new TrainingRun(Hyperparameters.DEFAULTS.withDefaults().withEpochs(1), real, recording, () -> false).run();
+		EpochResult epoch = recording.epochs.get(0);
+		assertThat(epoch.testAccuracy()).isGreaterThanOrEqualTo(0.80);
+		assertThat(recording.batches.get()).isEqualTo(600);
+	}
+
+	/** Every array the engine holds: all managers descend from its system manager. */
+	private static int engineArrays() {
+		try (NDManager probe = NDManager.newBaseManager()) {
+			return probe.getParentManager().getManagedArrays().size();
+		}
+	}
+
+	private static Hyperparameters hyperparameters(int epochs, int batchSize) {
+		return new Hyperparameters(null, null, epochs, batchSize, null, null, null, 3L, true, null).withDefaults();
+	}
+
+	private static class Recording implements TrainingRun.Listener {
+
+		final AtomicInteger batches = new AtomicInteger();
+
+		final List<EpochResult> epochs = new ArrayList<>();
+
+		boolean finished;
+
+		@Override
+		public void batchFinished(int epoch, int batch, int batchesPerEpoch) {
+			batches.incrementAndGet();
+		}
+
+		@Override
+		public void epochFinished(EpochResult result, Model model) {
+			epochs.add(result);
+		}
+
+		@Override
+		public void trainingFinished(EpochResult last, Model model) {
+			finished = true;
+		}
+
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.atelier.network;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ArchitectureTests {
+
+	private static final Shape INPUT = new Shape(1, 1, 28, 28);
+
+	@Test
+	void seedCnnHasTheSeedPipelinesParameterCount() {
+		try (Model model = Architecture.SEED_CNN.newModel(10, INPUT, 0)) {
+			long parameters = model.getBlock()
+				.getParameters()
+				.values()
+				.stream()
+				.mapToLong(parameter -> parameter.getArray().size())
+				.sum();
+			assertThat(parameters).isEqualTo(32_998);
+		}
+	}
+
+	@Test
+	void seedCnnShapesEachLayerAsTheSeedDoes() {
+		Block block = Architecture.SEED_CNN.newBlock(10);
+		try (NDManager manager = NDManager.newBaseManager()) {
+			block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(7, 1, 28, 28));
+			Shape[] shapes = { new Shape(7, 1, 28, 28) };
+			java.util.List<Shape> outputs = new java.util.ArrayList<>();
+			for (Pair<String, Block> layer : block.getChildren()) {
+				shapes = layer.getValue().getOutputShapes(shapes);
+				outputs.add(shapes[0]);
+			}
+			assertThat(outputs).containsExactly(new Shape(7, 6, 24, 24), new Shape(7, 6, 24, 24),
+					new Shape(7, 6, 12, 12), new Shape(7, 12, 8, 8), new Shape(7, 12, 8, 8), new Shape(7, 12, 4, 4),
+					new Shape(7, 192), new Shape(7, 120), new Shape(7, 120), new Shape(7, 60), new Shape(7, 60),
+					new Shape(7, 10));
+		}
+	}
+
+	@Test
+	void forwardGivesOneScorePerClass() {
+		try (Model model = Architecture.SEED_CNN.newModel(10, INPUT, 0);
+				NDManager manager = model.getNDManager().newSubManager()) {
+			NDArray input = manager.zeros(new Shape(5, 1, 28, 28));
+			NDArray output = model.getBlock()
+				.forward(new ParameterStore(manager, false), new NDList(input), false)
+				.singletonOrThrow();
+			assertThat(output.getShape()).isEqualTo(new Shape(5, 10));
+		}
+	}
+
+	@Test
+	void initialisesLikePyTorchWithinOneOverSqrtFanIn() {
+		try (Model model = Architecture.SEED_CNN.newModel(10, INPUT, 7)) {
+			long[] fanIns = { 25, 25, 150, 150, 192, 192, 120, 120, 60, 60 };
+			int i = 0;
+			for (Parameter parameter : model.getBlock().getParameters().values()) {
+				double bound = 1 / Math.sqrt(fanIns[i++]);
+				NDArray values = parameter.getArray();
+				assertThat(values.abs().max().getFloat()).as(parameter.getName()).isLessThanOrEqualTo((float) bound)
+					.isGreaterThan((float) (bound * 0.5));
+			}
+			assertThat(i).isEqualTo(10);
+		}
+	}
+
+	@Test
+	void theSameSeedGivesTheSameParametersAndAnotherSeedDifferentOnes() {
+		try (Model a = Architecture.SEED_CNN.newModel(10, INPUT, 1);
+				Model b = Architecture.SEED_CNN.newModel(10, INPUT, 1);
+				Model c = Architecture.SEED_CNN.newModel(10, INPUT, 2)) {
+			NDArray first = a.getBlock().getParameters().valueAt(0).getArray();
+			assertThat(first.toFloatArray()).containsExactly(b.getBlock().getParameters().valueAt(0).getArray().toFloatArray());
+			assertThat(first.toFloatArray()).isNotEqualTo(c.getBlock().getParameters().valueAt(0).getArray().toFloatArray());
+		}
+	}
+
+	@Test
+	void knowsArchitecturesByTheirIds() {
+		assertThat(Architecture.byId("seed-cnn")).contains(Architecture.SEED_CNN);
+		assertThat(Architecture.byId("resnet")).isEmpty();
+		assertThat(Architecture.ids()).containsExactly("seed-cnn");
+	}
+
+}
