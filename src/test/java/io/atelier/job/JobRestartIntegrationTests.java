@@ -1,0 +1,98 @@
+package io.atelier.job;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.atelier.AtelierApplication;
+import io.atelier.dataset.IdxFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Job records outlive the process: the service is started, stopped and started again on one data
+ * directory, as a container restart would.
+ */
+class JobRestartIntegrationTests {
+
+	@TempDir
+	Path tmp;
+
+	@Test
+	void jobsSurviveARestartAndAJobCutOffByACrashEndsFailed() throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
+		String succeeded;
+		String crashed;
+		String waiting;
+		try (ConfigurableApplicationContext first = start(fixtures)) {
+			JobService service = first.getBean(JobService.class);
+			succeeded = service.submit(hyperparameters(1)).id();
+			awaitState(service, succeeded, JobState.SUCCEEDED);
+			JobRepository repository = first.getBean(JobRepository.class);
+			crashed = insert(repository, "crashed-job");
+			repository.markRunning(crashed, Instant.now());
+			waiting = insert(repository, "waiting-job");
+		}
+		try (ConfigurableApplicationContext second = start(fixtures)) {
+			JobService service = second.getBean(JobService.class);
+			JobView kept = service.find(succeeded).orElseThrow();
+			assertThat(kept.state()).isEqualTo(JobState.SUCCEEDED);
+			assertThat(kept.evaluation()).isNotNull();
+			assertThat(kept.checkpoints()).extracting(JobView.CheckpointView::finalModel).contains(true);
+
+			JobView failed = service.find(crashed).orElseThrow();
+			assertThat(failed.state()).isEqualTo(JobState.FAILED);
+			assertThat(failed.error()).startsWith("Interrupted: the service stopped while this job was running");
+
+			awaitState(service, waiting, JobState.SUCCEEDED);
+			assertThat(service.list(0, 10).totalItems()).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void aJobRunningAtShutdownStopsAtItsNextBatchAndKeepsItsCheckpoint() throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
+		String running;
+		try (ConfigurableApplicationContext context = start(fixtures)) {
+			JobService service = context.getBean(JobService.class);
+			running = service.submit(new Hyperparameters(null, null, 1000, 5, null, null, null, null, null, null)).id();
+			await().atMost(Duration.ofSeconds(60)).until(() -> service.find(running).orElseThrow().history().size() >= 1);
+		}
+		try (ConfigurableApplicationContext context = start(fixtures)) {
+			JobView job = context.getBean(JobService.class).find(running).orElseThrow();
+			assertThat(job.state()).isEqualTo(JobState.FAILED);
+			assertThat(job.error()).startsWith("The service shut down while this job was running");
+			assertThat(job.checkpoints()).isNotEmpty();
+		}
+	}
+
+	private ConfigurableApplicationContext start(Path fixtures) {
+		return new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
+				"--atelier.data-dir=" + tmp.resolve("data"), "--atelier.datasets.fashion-mnist.dir=" + fixtures,
+				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
+				"--atelier.datasets.fashion-mnist.verify-checksums=false");
+	}
+
+	private static String insert(JobRepository repository, String id) {
+		repository.insert(JobRecord.queued(id, hyperparameters(1).withDefaults(), Instant.now()));
+		return id;
+	}
+
+	private static Hyperparameters hyperparameters(int epochs) {
+		return new Hyperparameters(null, null, epochs, 50, null, null, null, null, null, null);
+	}
+
+	private static void awaitState(JobService service, String id, JobState state) {
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> service.find(id).orElseThrow().state() == state);
+	}
+
+}

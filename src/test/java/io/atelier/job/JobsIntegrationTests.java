@@ -1,0 +1,204 @@
+package io.atelier.job;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import io.atelier.dataset.IdxFixtures;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The job lifecycle through real HTTP, on a small generated dataset: a job trains to success with its
+ * history, evaluation and checkpoints; a full queue refuses more; queued and running jobs cancel.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureMetrics
+class JobsIntegrationTests {
+
+	@TempDir
+	static Path tmp;
+
+	@LocalServerPort
+	int port;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 1000, 200);
+		registry.add("atelier.data-dir", () -> tmp.resolve("data").toString());
+		registry.add("atelier.datasets.fashion-mnist.dir", fixtures::toString);
+		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
+		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");
+		registry.add("atelier.jobs.queue-capacity", () -> "1");
+	}
+
+	@BeforeEach
+	void noJobIsActive() {
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			for (JsonNode job : get("/jobs?size=100").body().path("items")) {
+				String state = job.path("state").asString();
+				if (state.equals("RUNNING") || state.equals("QUEUED")) {
+					post("/jobs/" + job.path("id").asString() + "/cancel", null);
+					return false;
+				}
+			}
+			return true;
+		});
+	}
+
+	@Test
+	void aJobTrainsToSuccessWithHistoryEvaluationAndCheckpoints() throws IOException {
+		Response created = post("/jobs", "{\"epochs\": 2, \"batchSize\": 50, \"seed\": 7}");
+		assertThat(created.status()).isEqualTo(202);
+		String location = created.location();
+		assertThat(location).isEqualTo("/jobs/" + created.body().path("id").asString());
+
+		JsonNode job = waitFor(location, state -> state.equals("SUCCEEDED"));
+		assertThat(job.path("hyperparameters").path("learningRate").asDouble()).isEqualTo(0.01);
+		assertThat(job.path("history")).hasSize(2);
+		JsonNode last = job.path("history").get(1);
+		assertThat(last.path("testAccuracy").asDouble()).isGreaterThan(0.9);
+		assertThat(last.path("seconds").asDouble()).isPositive();
+		assertThat(job.path("progress").path("fraction").asDouble()).isEqualTo(1.0);
+		assertThat(job.path("evaluation").path("confusionMatrix")).hasSize(10);
+		assertThat(job.path("evaluation").path("perClass").get(9).path("className").asString()).isEqualTo("Ankle boot");
+		assertThat(job.path("startedAt").isNull()).isFalse();
+		assertThat(job.path("finishedAt").isNull()).isFalse();
+
+		JsonNode checkpoints = job.path("checkpoints");
+		assertThat(checkpoints).hasSize(3);
+		assertThat(checkpoints.get(2).path("finalModel").asBoolean()).isTrue();
+		for (JsonNode checkpoint : checkpoints) {
+			Path dir = tmp.resolve("data").resolve(checkpoint.path("path").asString());
+			assertThat(dir.resolve("parameters.params")).isNotEmptyFile();
+			assertThat(json.readTree(Files.readString(dir.resolve("checkpoint.json"))).path("classNames")).hasSize(10);
+		}
+	}
+
+	@Test
+	void aFullQueueRefusesAndQueuedAndRunningJobsCancel() {
+		String running = post("/jobs", "{\"epochs\": 1000, \"batchSize\": 10}").location();
+		waitFor(running, state -> state.equals("RUNNING"));
+		String queued = post("/jobs", "{\"epochs\": 1}").location();
+		assertThat(get(queued).body().path("state").asString()).isEqualTo("QUEUED");
+
+		Response refused = post("/jobs", "{}");
+		assertThat(refused.status()).isEqualTo(503);
+		assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
+		assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+		Response cancelledQueued = post(queued + "/cancel", null);
+		assertThat(cancelledQueued.status()).isEqualTo(200);
+		assertThat(cancelledQueued.body().path("state").asString()).isEqualTo("CANCELLED");
+		assertThat(cancelledQueued.body().path("error").asString()).isEqualTo("Cancelled before it started.");
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> get(running).body().path("history").size() >= 1);
+		assertThat(post(running + "/cancel", null).status()).isIn(200, 202);
+		JsonNode cancelled = waitFor(running, state -> state.equals("CANCELLED"));
+		assertThat(cancelled.path("error").asString()).startsWith("Cancelled in epoch");
+		assertThat(cancelled.path("cancelRequested").asBoolean()).isTrue();
+		assertThat(cancelled.path("checkpoints")).isNotEmpty();
+		assertThat(cancelled.path("evaluation").isNull()).isTrue();
+
+		Response again = post(running + "/cancel", null);
+		assertThat(again.status()).isEqualTo(200);
+		assertThat(again.body().path("state").asString()).isEqualTo("CANCELLED");
+	}
+
+	@Test
+	void listsJobsNewestFirst() {
+		String first = post("/jobs", "{\"epochs\": 1, \"trainLimit\": 100}").location();
+		waitFor(first, state -> state.equals("SUCCEEDED"));
+		String second = post("/jobs", "{\"epochs\": 1, \"trainLimit\": 100}").location();
+		waitFor(second, state -> state.equals("SUCCEEDED"));
+		JsonNode page = get("/jobs?size=2").body();
+		assertThat(page.path("items").get(0).path("id").asString()).isEqualTo(second.substring("/jobs/".length()));
+		assertThat(page.path("items").get(1).path("id").asString()).isEqualTo(first.substring("/jobs/".length()));
+		assertThat(page.path("totalItems").asLong()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void exposesHealthAndPrometheusMetrics() {
+		assertThat(get("/actuator/health").body().path("status").asString()).isEqualTo("UP");
+		assertThat(get("/actuator/health/liveness").status()).isEqualTo(200);
+		assertThat(get("/actuator/health/readiness").status()).isEqualTo(200);
+		assertThat(text("/actuator/prometheus")).contains("jvm_memory_used_bytes");
+		assertThat(get("/actuator/env").status()).isEqualTo(404);
+	}
+
+	private JsonNode waitFor(String location, Predicate<String> state) {
+		return await().atMost(Duration.ofSeconds(120))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> get(location).body(), job -> state.test(job.path("state").asString()));
+	}
+
+	private Response get(String path) {
+		return send(HttpRequest.newBuilder(uri(path)).GET().build());
+	}
+
+	private String text(String path) {
+		try {
+			return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private Response post(String path, String body) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+		if (body == null) {
+			request.POST(HttpRequest.BodyPublishers.noBody());
+		}
+		else {
+			request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+		}
+		return send(request.build());
+	}
+
+	private Response send(HttpRequest request) {
+		try {
+			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+			JsonNode body = response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
+			return new Response(response.statusCode(), response.headers(), body);
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + port + path);
+	}
+
+	record Response(int status, java.net.http.HttpHeaders headers, JsonNode body) {
+
+		String location() {
+			return headers.firstValue("Location").orElseThrow();
+		}
+
+	}
+
+}
