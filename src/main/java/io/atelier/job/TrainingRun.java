@@ -119,7 +119,7 @@ final class TrainingRun {
 	private DefaultTrainingConfig trainingConfig() {
 		Tracker rate = Tracker.fixed(hyperparameters.learningRate().floatValue());
 		Optimizer optimizer = switch (hyperparameters.optimizer()) {
-			case ADAM -> Optimizer.adam().optLearningRateTracker(rate).build();
+			case ADAM -> new PyTorchAdam(hyperparameters.learningRate().floatValue());
 			case SGD -> Optimizer.sgd()
 				.setLearningRateTracker(rate)
 				.optMomentum(hyperparameters.momentum().floatValue())
