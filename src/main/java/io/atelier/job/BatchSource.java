@@ -1,12 +1,13 @@
 package io.atelier.job;
 
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import io.atelier.dataset.ImageSet;
@@ -22,15 +23,23 @@ final class BatchSource {
 
 	private final int batchSize;
 
-	private final float[] pixelBuffer;
+	private final float[] pixels;
 
-	private final long[] labelBuffer;
+	private final ByteBuffer pixelBytes;
 
+	private final ByteBuffer labelBytes;
+
+	/**
+	 * The engine wraps a direct buffer without copying it, so one pair of buffers serves every batch
+	 * instead of a fresh native allocation per batch; a batch's tensors are closed before the next
+	 * batch overwrites them.
+	 */
 	BatchSource(ImageSet images, int batchSize) {
 		this.images = images;
 		this.batchSize = batchSize;
-		this.pixelBuffer = new float[batchSize * images.pixelsPerImage()];
-		this.labelBuffer = new long[batchSize];
+		this.pixels = new float[batchSize * images.pixelsPerImage()];
+		this.pixelBytes = ByteBuffer.allocateDirect(pixels.length * Float.BYTES).order(ByteOrder.nativeOrder());
+		this.labelBytes = ByteBuffer.allocateDirect(batchSize * Long.BYTES).order(ByteOrder.nativeOrder());
 	}
 
 	int batches() {
@@ -58,15 +67,19 @@ final class BatchSource {
 	Batch batch(NDManager manager, int[] order, int index) {
 		int from = index * batchSize;
 		int size = Math.min(batchSize, order.length - from);
-		int pixels = images.pixelsPerImage();
+		int perImage = images.pixelsPerImage();
+		labelBytes.clear();
 		for (int i = 0; i < size; i++) {
 			int image = order[from + i];
-			Preprocessing.scale(images.pixels(), image * pixels, pixels, pixelBuffer, i * pixels);
-			labelBuffer[i] = images.label(image);
+			Preprocessing.scale(images.pixels(), image * perImage, perImage, pixels, i * perImage);
+			labelBytes.putLong(images.label(image));
 		}
-		NDArray data = manager.create(FloatBuffer.wrap(pixelBuffer, 0, size * pixels),
-				new Shape(size, 1, images.rows(), images.cols()));
-		NDArray labels = manager.create(LongBuffer.wrap(labelBuffer, 0, size), new Shape(size));
+		pixelBytes.clear();
+		pixelBytes.asFloatBuffer().put(pixels, 0, size * perImage);
+		pixelBytes.limit(size * perImage * Float.BYTES);
+		labelBytes.flip();
+		NDArray data = manager.create(pixelBytes, new Shape(size, 1, images.rows(), images.cols()), DataType.FLOAT32);
+		NDArray labels = manager.create(labelBytes, new Shape(size), DataType.INT64);
 		return new Batch(manager, new NDList(data), new NDList(labels), size, null, null, index, batches());
 	}
 

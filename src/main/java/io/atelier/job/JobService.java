@@ -176,7 +176,14 @@ class JobService {
 
 	private void run(String id, Hyperparameters hyperparameters, LiveJob state) {
 		try {
-			if (state.cancelRequested() || shuttingDown || !jobs.markRunning(id, Instant.now())) {
+			if (shuttingDown) {
+				return;
+			}
+			if (state.cancelRequested()) {
+				jobs.finish(id, JobState.CANCELLED, "Cancelled before it started.", null, Instant.now());
+				return;
+			}
+			if (!jobs.markRunning(id, Instant.now())) {
 				return;
 			}
 			state.started();

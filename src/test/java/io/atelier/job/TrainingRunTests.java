@@ -75,6 +75,24 @@ class TrainingRunTests {
 	}
 
 	@Test
+	void jobsTrainSideBySideDespiteTheProcessWideGradientCollector() throws Exception {
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			List<java.util.concurrent.Future<Evaluation>> runs = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				runs.add(pool.submit(() -> new TrainingRun(hyperparameters(2, 50), SYNTHETIC, new Recording(), () -> false)
+					.run()));
+			}
+			for (java.util.concurrent.Future<Evaluation> run : runs) {
+				assertThat(run.get().accuracy()).isGreaterThan(0.9);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void trainsWithSgdAndMomentum() {
 		Hyperparameters sgd = new Hyperparameters(null, null, 4, 20, 0.01, OptimizerKind.SGD, 0.9, 1L, true, null)
 			.withDefaults();

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Trains the seed configuration (the defaults of POST /jobs) through the built jar, once per seed,
+# and prints per-epoch seconds, samples/s, train and test accuracy, then medians over the seeds.
+#
+#   bench/train.sh [SEED ...]          default seeds: 0 1 2
+#   EPOCHS=10 SHUFFLE=true PORT=18080 JAR=target/atelier-0.1.0-SNAPSHOT.jar bench/train.sh 0
+#   BENCH_TUNABLES= bench/train.sh 0   # glibc malloc left at its defaults (see bench/malloc.sh)
+#
+# Needs the real Fashion-MNIST (apt-get install dataset-fashion-mnist), curl and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seeds=("$@"); [ ${#seeds[@]} -gt 0 ] || seeds=(0 1 2)
+epochs=${EPOCHS:-10}
+shuffle=${SHUFFLE:-true}
+port=${PORT:-18080}
+jar=${JAR:-$(ls target/atelier-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}
+if [ -z "$jar" ]; then ./mvnw -q -B -DskipTests package; jar=$(ls target/atelier-*.jar | grep -v original | head -n 1); fi
+
+data=$(mktemp -d)
+log="$data/atelier.log"
+GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
+  java -jar "$jar" --server.port="$port" --atelier.data-dir="$data" >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 120); do curl -sf "localhost:$port/actuator/health/readiness" >/dev/null && break; sleep 0.5; done
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n 1)"
+results=()
+for seed in "${seeds[@]}"; do
+  id=$(curl -sf -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' \
+        -d "{\"epochs\": $epochs, \"seed\": $seed, \"shuffle\": $shuffle}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  while :; do
+    job=$(curl -sf "localhost:$port/jobs/$id")
+    state=$(printf '%s' "$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
+    case "$state" in SUCCEEDED|FAILED|CANCELLED) break;; esac
+    sleep 1
+  done
+  [ "$state" = SUCCEEDED ] || { echo "job $id ended $state"; printf '%s\n' "$job"; exit 1; }
+  results+=("$job")
+  printf '%s' "$job" | python3 -c '
+import json, sys
+job = json.load(sys.stdin)
+print("seed", job["hyperparameters"]["seed"], "shuffle", job["hyperparameters"]["shuffle"])
+for e in job["history"]:
+    print("  epoch %2d seconds %.2f samples/s %.0f train_acc %.4f test_acc %.4f eval_seconds %.2f" % (
+        e["epoch"], e["seconds"], e["samplesPerSecond"], e["trainAccuracy"], e["testAccuracy"], e["evaluationSeconds"]))'
+done
+
+printf '%s\n' "${results[@]}" | python3 -c '
+import json, statistics, sys
+jobs = [json.loads(line) for line in sys.stdin if line.strip()]
+seconds = [e["seconds"] for j in jobs for e in j["history"]]
+train = [j["history"][-1]["trainAccuracy"] for j in jobs]
+test = [j["history"][-1]["testAccuracy"] for j in jobs]
+print("summary over %d seed(s): median epoch seconds %.2f, median final train_acc %.4f, median final test_acc %.4f"
+      % (len(jobs), statistics.median(seconds), statistics.median(train), statistics.median(test)))'
