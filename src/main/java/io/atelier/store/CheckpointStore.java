@@ -26,6 +26,7 @@ import ai.djl.nn.Block;
 import io.atelier.system.AtelierProperties;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
 
@@ -55,10 +56,14 @@ public class CheckpointStore {
 
 	private final JsonMapper json;
 
-	CheckpointStore(AtelierProperties atelier, StoreProperties properties, JsonMapper json) {
+	private final ApplicationEventPublisher events;
+
+	CheckpointStore(AtelierProperties atelier, StoreProperties properties, JsonMapper json,
+			ApplicationEventPublisher events) {
 		this.jobsDir = atelier.dataDir().resolve("jobs");
 		this.keep = properties.keepCheckpoints();
 		this.json = json;
+		this.events = events;
 	}
 
 	/** Writes the checkpoint of one epoch, then prunes the job's older epoch checkpoints. */
@@ -73,14 +78,72 @@ public class CheckpointStore {
 	public Checkpoint saveFinal(String jobId, Block block, CheckpointMetadata metadata) {
 		Path dir = jobDir(jobId).resolve(MODEL_DIR);
 		writeAtomically(dir, block, metadata);
-		return read(jobId, dir, true).orElseThrow();
+		Checkpoint checkpoint = read(jobId, dir, true).orElseThrow();
+		events.publishEvent(new FinalModelSaved(checkpoint));
+		return checkpoint;
 	}
 
 	/** The job's complete checkpoints, oldest epoch first, its final model last. */
 	public List<Checkpoint> list(String jobId) {
 		List<Checkpoint> checkpoints = new ArrayList<>(epochCheckpoints(jobId));
-		read(jobId, jobDir(jobId).resolve(MODEL_DIR), true).ifPresent(checkpoints::add);
+		finalModel(jobId).ifPresent(checkpoints::add);
 		return checkpoints;
+	}
+
+	/** The final model of every job that has one: every trained model on the volume. */
+	public List<Checkpoint> finalModels() {
+		if (!Files.isDirectory(jobsDir)) {
+			return List.of();
+		}
+		try (Stream<Path> jobs = Files.list(jobsDir)) {
+			return jobs.map(dir -> dir.getFileName().toString())
+				.filter(id -> JOB_ID.matcher(id).matches())
+				.map(this::finalModel)
+				.flatMap(Optional::stream)
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new StoreException("Cannot list " + jobsDir + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	public Optional<Checkpoint> finalModel(String jobId) {
+		return read(jobId, jobDir(jobId).resolve(MODEL_DIR), true);
+	}
+
+	/** The model pinned as the default for predictions, if one was. */
+	public Optional<String> pinnedModel() {
+		Path file = pinFile();
+		if (!Files.isRegularFile(file)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.ofNullable(json.readTree(file.toFile()).path("jobId").stringValue(null));
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** Pins the default model; the file is replaced atomically, so a crash leaves the old pin or the new. */
+	public void pinModel(String jobId) {
+		jobDir(jobId);
+		Path file = pinFile();
+		try {
+			Files.createDirectories(file.getParent());
+			Path temporary = file.resolveSibling(".tmp-" + file.getFileName() + "-" + UUID.randomUUID());
+			try {
+				writeDurably(temporary, out -> out.write(json.writeValueAsBytes(java.util.Map.of("jobId", jobId))));
+				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+				syncDirectory(file.getParent());
+			}
+			finally {
+				Files.deleteIfExists(temporary);
+			}
+		}
+		catch (IOException ex) {
+			throw new StoreException("Cannot write " + file + ": " + describe(ex), ex);
+		}
 	}
 
 	public Optional<CheckpointMetadata> metadata(Checkpoint checkpoint) {
@@ -233,6 +296,10 @@ public class CheckpointStore {
 		catch (IOException ex) {
 			// Left for removeIncomplete() on the next start.
 		}
+	}
+
+	private Path pinFile() {
+		return jobsDir.resolveSibling("models").resolve("default.json");
 	}
 
 	private Path checkpointsDir(String jobId) {

@@ -33,11 +33,14 @@ class CheckpointStoreTests {
 
 	private CheckpointStore store;
 
+	private final List<Object> published = new java.util.ArrayList<>();
+
 	private Model model;
 
 	@BeforeEach
 	void setUp() {
-		store = new CheckpointStore(new AtelierProperties(dataDir), new StoreProperties(2), JsonMapper.builder().build());
+		store = new CheckpointStore(new AtelierProperties(dataDir), new StoreProperties(2), JsonMapper.builder().build(),
+				published::add);
 		model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 3);
 	}
 

@@ -1,0 +1,135 @@
+package io.atelier.inference;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import ai.djl.Model;
+import io.atelier.network.Architecture;
+import io.atelier.store.Checkpoint;
+import io.atelier.store.CheckpointMetadata;
+import io.atelier.store.CheckpointStore;
+import io.atelier.store.FinalModelSaved;
+import jakarta.annotation.PreDestroy;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The trained models on the volume and the ones loaded for serving. Each model is loaded once, on
+ * first use, and shared by every request; the default is the pinned model, else the newest.
+ */
+@Component
+class ModelRegistry {
+
+	private final CheckpointStore store;
+
+	private final InferenceProperties properties;
+
+	private final Map<String, ServingModel> loaded = new ConcurrentHashMap<>();
+
+	private volatile List<Entry> models;
+
+	private volatile String pinned;
+
+	ModelRegistry(CheckpointStore store, InferenceProperties properties) {
+		this.store = store;
+		this.properties = properties;
+		this.pinned = store.pinnedModel().orElse(null);
+		refresh();
+	}
+
+	List<ModelSummary> list() {
+		String defaultId = defaultId();
+		return models.stream().map(entry -> entry.summary(entry.jobId().equals(defaultId))).toList();
+	}
+
+	Optional<ModelSummary> find(String jobId) {
+		String defaultId = defaultId();
+		return entry(jobId).map(entry -> entry.summary(entry.jobId().equals(defaultId)));
+	}
+
+	ModelSummary pin(String jobId) {
+		Entry entry = entry(jobId).orElseThrow(() -> ModelProblems.unknownModel(jobId));
+		store.pinModel(jobId);
+		pinned = jobId;
+		return entry.summary(true);
+	}
+
+	/** The model to serve: the one named, or the default; loaded on first use. */
+	ServingModel serving(String jobId) {
+		String id = jobId != null ? jobId : defaultId();
+		if (id == null) {
+			throw ModelProblems.noModelYet();
+		}
+		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
+		return loaded.computeIfAbsent(id, key -> load(entry));
+	}
+
+	@EventListener
+	void onFinalModelSaved(FinalModelSaved event) {
+		refresh();
+	}
+
+	@PreDestroy
+	void close() {
+		loaded.values().forEach(ServingModel::close);
+		loaded.clear();
+	}
+
+	private String defaultId() {
+		List<Entry> current = models;
+		if (pinned != null && current.stream().anyMatch(entry -> entry.jobId().equals(pinned))) {
+			return pinned;
+		}
+		return current.isEmpty() ? null : current.get(0).jobId();
+	}
+
+	private Optional<Entry> entry(String jobId) {
+		return models.stream().filter(entry -> entry.jobId().equals(jobId)).findFirst();
+	}
+
+	private synchronized void refresh() {
+		models = store.finalModels()
+			.stream()
+			.map(checkpoint -> store.metadata(checkpoint).map(metadata -> new Entry(checkpoint, metadata)))
+			.flatMap(Optional::stream)
+			.filter(entry -> Architecture.byId(entry.metadata().architecture()).isPresent())
+			.sorted(Comparator.comparing((Entry entry) -> entry.checkpoint().savedAt()).reversed())
+			.toList();
+	}
+
+	private ServingModel load(Entry entry) {
+		CheckpointMetadata metadata = entry.metadata();
+		Architecture architecture = Architecture.byId(metadata.architecture()).orElseThrow();
+		Model model = architecture.newEmptyModel(metadata.classNames().size());
+		try {
+			store.loadParameters(entry.checkpoint(), model.getBlock(), model.getNDManager());
+			model.getBlock().freezeParameters(true);
+			return new ServingModel(entry.jobId(), metadata.epoch(), metadata.classNames(), model,
+					properties.predictorsPerModel(), properties.predictorWait());
+		}
+		catch (RuntimeException ex) {
+			model.close();
+			throw ex;
+		}
+	}
+
+	private record Entry(Checkpoint checkpoint, CheckpointMetadata metadata) {
+
+		String jobId() {
+			return checkpoint.jobId();
+		}
+
+		ModelSummary summary(boolean isDefault) {
+			Object accuracy = metadata.metrics() == null ? null : metadata.metrics().get("testAccuracy");
+			return new ModelSummary(jobId(), metadata.epoch(), metadata.architecture(), metadata.dataset(),
+					metadata.classNames(), accuracy instanceof Number number ? number.doubleValue() : null,
+					checkpoint.savedAt(), isDefault);
+		}
+
+	}
+
+}

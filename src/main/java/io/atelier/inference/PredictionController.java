@@ -1,0 +1,149 @@
+package io.atelier.inference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * Trained models and predictions over HTTP.
+ */
+@RestController
+class PredictionController {
+
+	private final PredictionService predictions;
+
+	private final ModelRegistry models;
+
+	private final InferenceProperties properties;
+
+	PredictionController(PredictionService predictions, ModelRegistry models, InferenceProperties properties) {
+		this.predictions = predictions;
+		this.models = models;
+		this.properties = properties;
+	}
+
+	@GetMapping("/models")
+	List<ModelSummary> models() {
+		return models.list();
+	}
+
+	@GetMapping("/models/{jobId}")
+	ModelSummary model(@PathVariable String jobId) {
+		return models.find(jobId).orElseThrow(() -> ModelProblems.unknownModel(jobId));
+	}
+
+	@PutMapping("/models/default")
+	ModelSummary pin(@RequestBody DefaultModel request) {
+		if (request.jobId() == null || request.jobId().isBlank()) {
+			throw badRequest("jobId is required.");
+		}
+		return models.pin(request.jobId());
+	}
+
+	/** The image itself as the body. */
+	@PostMapping(path = "/predict", consumes = { MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE,
+			MediaType.IMAGE_GIF_VALUE, "image/bmp" })
+	PredictionResponse predictRaw(HttpServletRequest request, @RequestParam(required = false) String model,
+			@RequestParam(defaultValue = "3") int topK, @RequestParam(defaultValue = "auto") String invert)
+			throws IOException {
+		byte[] image = readLimited(request);
+		return single(predictions.predict(List.of(image), model, topK, invert(invert)));
+	}
+
+	/** The image in a multipart form field named {@code image} (or {@code file}). */
+	@PostMapping(path = "/predict", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+	PredictionResponse predictMultipart(@RequestPart(name = "image", required = false) MultipartFile image,
+			@RequestPart(name = "file", required = false) MultipartFile file,
+			@RequestParam(required = false) String model, @RequestParam(defaultValue = "3") int topK,
+			@RequestParam(defaultValue = "auto") String invert) throws IOException {
+		MultipartFile part = image != null ? image : file;
+		if (part == null) {
+			throw badRequest("Send the image in a multipart field named 'image' (or 'file').");
+		}
+		return single(predictions.predict(List.of(part.getBytes()), model, topK, invert(invert)));
+	}
+
+	/** Several images in multipart fields named {@code images}, answered in order, in one forward pass. */
+	@PostMapping(path = "/predict/batch", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+	PredictionResponse.Batch predictBatch(@RequestPart(name = "images", required = false) List<MultipartFile> images,
+			@RequestParam(required = false) String model, @RequestParam(defaultValue = "3") int topK,
+			@RequestParam(defaultValue = "auto") String invert) throws IOException {
+		if (images == null || images.isEmpty()) {
+			throw badRequest("Send the images in multipart fields named 'images'.");
+		}
+		if (images.size() > properties.maxBatchImages()) {
+			throw badRequest(images.size() + " images is more than the " + properties.maxBatchImages()
+					+ " one batch may hold.");
+		}
+		List<byte[]> bytes = new ArrayList<>(images.size());
+		for (MultipartFile part : images) {
+			bytes.add(part.getBytes());
+		}
+		return predictions.predict(bytes, model, topK, invert(invert));
+	}
+
+	private byte[] readLimited(HttpServletRequest request) throws IOException {
+		long limit = properties.maxImageSize().toBytes();
+		if (request.getContentLengthLong() > limit) {
+			throw tooLarge(limit);
+		}
+		try (InputStream body = request.getInputStream()) {
+			byte[] bytes = body.readNBytes(Math.toIntExact(limit + 1));
+			if (bytes.length > limit) {
+				throw tooLarge(limit);
+			}
+			if (bytes.length == 0) {
+				throw badRequest("The request body is empty; send the image bytes.");
+			}
+			return bytes;
+		}
+	}
+
+	private static PredictionResponse single(PredictionResponse.Batch batch) {
+		return new PredictionResponse(batch.model(), batch.results().get(0).predictions());
+	}
+
+	private static ImageDecoder.Invert invert(String value) {
+		try {
+			return ImageDecoder.Invert.valueOf(value.toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw badRequest("invert must be auto, true or false.");
+		}
+	}
+
+	private static ErrorResponseException tooLarge(long limit) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+				"The image is larger than the limit of " + limit + " bytes.");
+		problem.setTitle("Image too large");
+		return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, problem, null);
+	}
+
+	private static ErrorResponseException badRequest(String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+		problem.setTitle("Invalid request");
+		return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+	}
+
+	record DefaultModel(String jobId) {
+	}
+
+}

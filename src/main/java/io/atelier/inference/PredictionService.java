@@ -1,0 +1,63 @@
+package io.atelier.inference;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import io.atelier.network.Preprocessing;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Decodes images the way training saw them and runs them through a model in one forward pass.
+ */
+@Service
+class PredictionService {
+
+	static final int SIZE = 28;
+
+	private final ModelRegistry models;
+
+	private final ImageDecoder decoder;
+
+	PredictionService(ModelRegistry models, InferenceProperties properties) {
+		this.models = models;
+		this.decoder = new ImageDecoder(properties.maxPixels());
+	}
+
+	PredictionResponse.Batch predict(List<byte[]> images, String modelId, int topK, ImageDecoder.Invert invert) {
+		ServingModel model = models.serving(modelId);
+		int classes = model.classNames().size();
+		if (topK < 1 || topK > classes) {
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"topK must be between 1 and " + classes + ", the number of classes.");
+			problem.setTitle("Invalid request");
+			throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+		}
+		float[] pixels = new float[images.size() * SIZE * SIZE];
+		for (int i = 0; i < images.size(); i++) {
+			byte[] gray = decoder.decode(images.get(i), SIZE, SIZE, invert);
+			Preprocessing.scale(gray, 0, gray.length, pixels, i * SIZE * SIZE);
+		}
+		float[][] probabilities = model.probabilities(new ServingModel.Images(pixels, images.size(), SIZE, SIZE));
+		List<PredictionResponse.Result> results = new ArrayList<>(images.size());
+		for (float[] row : probabilities) {
+			results.add(new PredictionResponse.Result(top(row, topK, model.classNames())));
+		}
+		return new PredictionResponse.Batch(new PredictionResponse.ModelRef(model.jobId(), model.epoch()), results);
+	}
+
+	private static List<PredictionResponse.Prediction> top(float[] probabilities, int k, List<String> classNames) {
+		return IntStream.range(0, probabilities.length)
+			.boxed()
+			.sorted(Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed())
+			.limit(k)
+			.map(i -> new PredictionResponse.Prediction(i, classNames.get(i), probabilities[i]))
+			.toList();
+	}
+
+}

@@ -1,0 +1,158 @@
+package io.atelier.inference;
+
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.translate.Batchifier;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
+
+/**
+ * One trained model loaded for serving, with a pool of DJL predictors: a predictor is not
+ * thread-safe, so each request borrows one and gives it back. Its parameters are frozen, so no
+ * request records an autograd graph whatever the thread's grad mode.
+ */
+final class ServingModel implements AutoCloseable {
+
+	private final String jobId;
+
+	private final int epoch;
+
+	private final List<String> classNames;
+
+	private final Model model;
+
+	private final BlockingQueue<Predictor<Images, float[][]>> predictors;
+
+	private final Duration wait;
+
+	ServingModel(String jobId, int epoch, List<String> classNames, Model model, int poolSize, Duration wait) {
+		this.jobId = jobId;
+		this.epoch = epoch;
+		this.classNames = classNames;
+		this.model = model;
+		this.wait = wait;
+		this.predictors = new ArrayBlockingQueue<>(poolSize);
+		for (int i = 0; i < poolSize; i++) {
+			predictors.add(model.newPredictor(new ProbabilitiesTranslator()));
+		}
+	}
+
+	String jobId() {
+		return jobId;
+	}
+
+	int epoch() {
+		return epoch;
+	}
+
+	List<String> classNames() {
+		return classNames;
+	}
+
+	/**
+	 * A request is a few hundred microseconds of tensor work on tiny tensors: splitting each operation
+	 * over cores costs more in synchronisation than it saves, and the concurrent requests already
+	 * occupy the cores. libtorch's thread count is per calling thread, so this leaves training alone.
+	 */
+	private static final ThreadLocal<Boolean> SINGLE_THREADED = ThreadLocal.withInitial(() -> {
+		JniUtils.setNumThreads(1);
+		return true;
+	});
+
+	/** The class probabilities of each image, in one forward pass. */
+	float[][] probabilities(Images images) {
+		SINGLE_THREADED.get();
+		Predictor<Images, float[][]> predictor = borrow();
+		try {
+			return predictor.predict(images);
+		}
+		catch (TranslateException ex) {
+			throw new IllegalStateException("Prediction failed with model " + jobId, ex);
+		}
+		finally {
+			predictors.add(predictor);
+		}
+	}
+
+	private Predictor<Images, float[][]> borrow() {
+		try {
+			Predictor<Images, float[][]> predictor = predictors.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+			if (predictor == null) {
+				throw new ServingBusyException(wait);
+			}
+			return predictor;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ServingBusyException(wait);
+		}
+	}
+
+	/** Waits for every borrowed predictor to come back, so that in-flight requests finish first. */
+	@Override
+	public void close() {
+		int closed = 0;
+		int size = predictors.remainingCapacity() + predictors.size();
+		while (closed < size) {
+			try {
+				Predictor<Images, float[][]> predictor = predictors.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+				if (predictor == null) {
+					break;
+				}
+				predictor.close();
+				closed++;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		model.close();
+	}
+
+	/** Preprocessed images: {@code count} images of {@code rows}×{@code cols} scaled pixels. */
+	record Images(float[] pixels, int count, int rows, int cols) {
+	}
+
+	private static final class ProbabilitiesTranslator implements Translator<Images, float[][]> {
+
+		/** The input is already a batch; DJL's default would stack it into another dimension. */
+		@Override
+		public Batchifier getBatchifier() {
+			return null;
+		}
+
+		@Override
+		public NDList processInput(TranslatorContext context, Images input) {
+			return new NDList(context.getNDManager()
+				.create(FloatBuffer.wrap(input.pixels()), new Shape(input.count(), 1, input.rows(), input.cols())));
+		}
+
+		@Override
+		public float[][] processOutput(TranslatorContext context, NDList list) {
+			NDArray logits = list.singletonOrThrow();
+			int count = Math.toIntExact(logits.getShape().get(0));
+			int classes = Math.toIntExact(logits.getShape().get(1));
+			float[] flat = logits.softmax(1).toFloatArray();
+			float[][] rows = new float[count][classes];
+			for (int i = 0; i < count; i++) {
+				System.arraycopy(flat, i * classes, rows[i], 0, classes);
+			}
+			return rows;
+		}
+
+	}
+
+}
