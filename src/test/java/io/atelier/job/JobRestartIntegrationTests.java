@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +27,7 @@ class JobRestartIntegrationTests {
 	Path tmp;
 
 	@Test
-	void jobsSurviveARestartAndAJobCutOffByACrashEndsFailed() throws IOException {
+	void jobsSurviveARestartAndAJobCutOffByACrashEndsFailed() throws Exception {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String succeeded;
 		String crashed;
@@ -50,6 +51,13 @@ class JobRestartIntegrationTests {
 			JobView failed = service.find(crashed).orElseThrow();
 			assertThat(failed.state()).isEqualTo(JobState.FAILED);
 			assertThat(failed.error()).startsWith("Interrupted: the service stopped while this job was running");
+
+			int port = ((WebServerApplicationContext) second).getWebServer().getPort();
+			String models = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/models"))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+				.body();
+			assertThat(models).as("models on the volume serve again after a restart").contains(succeeded);
 
 			awaitState(service, waiting, JobState.SUCCEEDED);
 			assertThat(service.list(0, 10).totalItems()).isEqualTo(3);

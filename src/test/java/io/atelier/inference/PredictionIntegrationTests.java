@@ -1,0 +1,285 @@
+package io.atelier.inference;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.djl.ndarray.NDManager;
+import io.atelier.AtelierApplication;
+import io.atelier.dataset.ImageSet;
+import io.atelier.dataset.LabeledDataset;
+import io.atelier.dataset.RealFashionMnist;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Predictions through real HTTP from a model trained on the real Fashion-MNIST: accuracy agrees with
+ * what the job reported, every way of sending an image gives the same answer, and concurrent and
+ * sustained load neither fails nor leaks.
+ */
+class PredictionIntegrationTests {
+
+	@TempDir
+	static Path tmp;
+
+	private static ConfigurableApplicationContext context;
+
+	private static LabeledDataset dataset;
+
+	private static JsonNode job;
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static int port;
+
+	@BeforeAll
+	static void trainAModel() {
+		dataset = RealFashionMnist.load();
+		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
+				"--atelier.data-dir=" + tmp.resolve("data"),
+				"--atelier.datasets.fashion-mnist.dir=" + RealFashionMnist.dir().toAbsolutePath());
+		port = ((WebServerApplicationContext) context).getWebServer().getPort();
+
+		HttpResponse<String> none = send(raw(png(0)));
+		assertThat(none.statusCode()).as("before any model exists").isEqualTo(409);
+
+		String location = send(HttpRequest.newBuilder(uri("/jobs"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 1}"))
+			.build()).headers().firstValue("Location").orElseThrow();
+		job = await().atMost(Duration.ofMinutes(3))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())),
+					node -> node.path("state").asString().equals("SUCCEEDED"));
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void accuracyOverTheTestSetMatchesWhatTheJobReported() {
+		ImageSet test = dataset.test();
+		int correct = 0;
+		for (int from = 0; from < test.count(); from += 250) {
+			List<byte[]> images = new ArrayList<>();
+			for (int i = from; i < from + 250; i++) {
+				images.add(png(i));
+			}
+			JsonNode results = body(send(batch(images))).path("results");
+			for (int i = 0; i < 250; i++) {
+				if (results.get(i).path("predictions").get(0).path("index").asInt() == test.label(from + i)) {
+					correct++;
+				}
+			}
+		}
+		double reported = job.path("history").get(0).path("testAccuracy").asDouble();
+		assertThat(reported).isGreaterThan(0.8);
+		assertThat((double) correct / test.count()).isCloseTo(reported, org.assertj.core.data.Offset.offset(0.02));
+	}
+
+	@Test
+	void fiveHundredImagesWrittenAsPngFilesAgreeWithTheReportedAccuracy() throws IOException {
+		int correct = 0;
+		for (int i = 0; i < 500; i++) {
+			Path file = Files.write(tmp.resolve("test-" + i + ".png"), png(i));
+			JsonNode answer = body(send(raw(Files.readAllBytes(file))));
+			if (answer.path("predictions").get(0).path("index").asInt() == dataset.test().label(i)) {
+				correct++;
+			}
+		}
+		double reported = job.path("history").get(0).path("testAccuracy").asDouble();
+		assertThat(correct / 500.0).isCloseTo(reported, org.assertj.core.data.Offset.offset(0.05));
+	}
+
+	@Test
+	void rawMultipartAndBatchGiveTheSameProbabilities() {
+		for (int i = 0; i < 5; i++) {
+			JsonNode raw = body(send(raw(png(i)))).path("predictions");
+			JsonNode multipart = body(send(multipart("image", List.of(png(i)), "/predict"))).path("predictions");
+			JsonNode batched = body(send(batch(List.of(png(i), png(i + 1))))).path("results").get(0).path("predictions");
+			assertThat(multipart).isEqualTo(raw);
+			for (int k = 0; k < 3; k++) {
+				assertThat(batched.get(k).path("index").asInt()).isEqualTo(raw.get(k).path("index").asInt());
+				assertThat(batched.get(k).path("probability").asDouble())
+					.isCloseTo(raw.get(k).path("probability").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
+			}
+		}
+	}
+
+	@Test
+	void eightClientsTwoThousandRequestsNoErrorsAndIdenticalAnswers() throws Exception {
+		Map<Integer, String> answers = new ConcurrentHashMap<>();
+		AtomicInteger errors = new AtomicInteger();
+		ExecutorService clients = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> work = new ArrayList<>();
+			for (int c = 0; c < 8; c++) {
+				work.add(clients.submit(() -> {
+					for (int r = 0; r < 250; r++) {
+						int image = r % 20;
+						HttpResponse<String> response = send(raw(png(image)));
+						if (response.statusCode() != 200) {
+							errors.incrementAndGet();
+							continue;
+						}
+						String previous = answers.putIfAbsent(image, response.body());
+						if (previous != null && !previous.equals(response.body())) {
+							errors.incrementAndGet();
+						}
+					}
+				}));
+			}
+			for (Future<?> future : work) {
+				future.get();
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		assertThat(errors).hasValue(0);
+		assertThat(answers).hasSize(20);
+	}
+
+	@Test
+	void twentyThousandPredictionsLeakNeitherTensorsNorResidentMemory() throws Exception {
+		byte[][] images = new byte[50][];
+		for (int i = 0; i < images.length; i++) {
+			images[i] = png(i);
+		}
+		predict(images, 4_000);
+		int arraysBefore = engineArrays();
+		long nativeBefore = residentKilobytes() - javaCommittedKilobytes();
+		predict(images, 20_000);
+		long nativeGrowth = residentKilobytes() - javaCommittedKilobytes() - nativeBefore;
+		assertThat(engineArrays()).isEqualTo(arraysBefore);
+		assertThat(nativeGrowth).as("growth in KiB of resident memory beyond the Java heap and metaspace")
+			.isLessThan(32 * 1024);
+	}
+
+	private static void predict(byte[][] images, int count) throws Exception {
+		ExecutorService clients = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> work = new ArrayList<>();
+			for (int c = 0; c < 4; c++) {
+				int offset = c;
+				work.add(clients.submit(() -> {
+					for (int r = 0; r < count / 4; r++) {
+						assertThat(send(raw(images[(r + offset) % images.length])).statusCode()).isEqualTo(200);
+					}
+				}));
+			}
+			for (Future<?> future : work) {
+				future.get();
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+	}
+
+	private static int engineArrays() {
+		try (NDManager probe = NDManager.newBaseManager()) {
+			return probe.getParentManager().getManagedArrays().size();
+		}
+	}
+
+	/** The JVM's own committed memory may grow as it pleases; native memory must not. */
+	private static long javaCommittedKilobytes() {
+		java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+		return (memory.getHeapMemoryUsage().getCommitted() + memory.getNonHeapMemoryUsage().getCommitted()) / 1024;
+	}
+
+	private static long residentKilobytes() throws IOException {
+		return Files.readAllLines(Path.of("/proc/self/status"))
+			.stream()
+			.filter(line -> line.startsWith("VmRSS:"))
+			.map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static byte[] png(int index) {
+		ImageSet test = dataset.test();
+		byte[] pixels = java.util.Arrays.copyOfRange(test.pixels(), index * 784, (index + 1) * 784);
+		return TestImages.grayPng(28, 28, pixels);
+	}
+
+	private static HttpRequest raw(byte[] image) {
+		return HttpRequest.newBuilder(uri("/predict"))
+			.header("Content-Type", "image/png")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(image))
+			.build();
+	}
+
+	private static HttpRequest batch(List<byte[]> images) {
+		return multipart("images", images, "/predict/batch");
+	}
+
+	private static HttpRequest multipart(String field, List<byte[]> images, String path) {
+		String boundary = "atelier-test-boundary";
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		for (int i = 0; i < images.size(); i++) {
+			String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + i
+					+ ".png\"\r\nContent-Type: image/png\r\n\r\n";
+			body.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
+			body.writeBytes(images.get(i));
+			body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+		}
+		body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+		return HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+			.build();
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static JsonNode body(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return json.readTree(response.body());
+	}
+
+	private static URI uri(String path) {
+		return URI.create("http://localhost:" + port + path);
+	}
+
+}
