@@ -139,6 +139,13 @@ class PredictionIntegrationTests {
 	}
 
 	@Test
+	void multipartUploadsOverTheSizeLimitAreTooLarge() {
+		HttpResponse<String> response = send(multipart("image", List.of(new byte[11 * 1024 * 1024]), "/predict"));
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+	}
+
+	@Test
 	void eightClientsTwoThousandRequestsNoErrorsAndIdenticalAnswers() throws Exception {
 		Map<Integer, String> answers = new ConcurrentHashMap<>();
 		AtomicInteger errors = new AtomicInteger();

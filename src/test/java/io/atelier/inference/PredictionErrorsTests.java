@@ -1,0 +1,122 @@
+package io.atelier.inference;
+
+import java.util.Arrays;
+import java.util.List;
+
+import ai.djl.ndarray.types.Shape;
+import io.atelier.network.Architecture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+
+/**
+ * The HTTP answers to real image bytes, good and bad, decoded by the real service and run through a
+ * real (untrained) network.
+ */
+@WebMvcTest(PredictionController.class)
+@Import({ PredictionService.class, PredictionErrorsTests.Config.class })
+class PredictionErrorsTests {
+
+	private static final List<String> CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+
+	private static ServingModel model;
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@MockitoBean
+	ModelRegistry models;
+
+	@BeforeAll
+	static void loadAModel() {
+		model = new ServingModel("j1", 1, CLASSES, Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 0), 2,
+				java.time.Duration.ofSeconds(5));
+	}
+
+	@AfterAll
+	static void closeTheModel() {
+		model.close();
+	}
+
+	@Test
+	void aPngAndAJpegAreAnsweredWithProbabilitiesThatSumToOne() {
+		given(models.serving(any())).willReturn(model);
+		for (var image : List.of(new Object[] { MediaType.IMAGE_PNG, TestImages.grayPng(28, 28, new byte[784]) },
+				new Object[] { MediaType.IMAGE_JPEG, TestImages.rgb(64, 48, 0xEEEEEE, "jpg") })) {
+			MvcTestResult result = mvc.post()
+				.uri("/predict?topK=10")
+				.contentType((MediaType) image[0])
+				.content((byte[]) image[1])
+				.exchange();
+			assertThat(result).hasStatusOk();
+			assertThat(result).bodyJson()
+				.extractingPath("$.predictions[*].probability")
+				.asArray()
+				.hasSize(10)
+				.satisfies(values -> assertThat(Arrays.stream(values).mapToDouble(v -> ((Number) v).doubleValue()).sum())
+					.isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4)));
+		}
+	}
+
+	@Test
+	void aTruncatedPngIsABadRequest() {
+		given(models.serving(any())).willReturn(model);
+		byte[] png = TestImages.rgb(60, 60, 0x336699, "png");
+		assertInvalid(Arrays.copyOf(png, png.length / 2), "could not be decoded");
+	}
+
+	@Test
+	void aTextFileNamedPngIsABadRequest() {
+		given(models.serving(any())).willReturn(model);
+		MvcTestResult result = mvc.post()
+			.uri("/predict")
+			.multipart()
+			.file(new MockMultipartFile("image", "shoe.png", "image/png", "just some text".getBytes()))
+			.exchange();
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("not a PNG, JPEG, GIF or BMP");
+	}
+
+	@Test
+	void aDecompressionBombIsRefusedBeforeDecoding() {
+		given(models.serving(any())).willReturn(model);
+		assertInvalid(TestImages.pngHeaderOnly(50_000, 50_000), "over the limit of 40000000");
+	}
+
+	@Test
+	void aTopKBeyondTheClassesIsABadRequest() {
+		given(models.serving(any())).willReturn(model);
+		assertThat(mvc.post().uri("/predict?topK=11").contentType(MediaType.IMAGE_PNG)
+			.content(TestImages.grayPng(28, 28, new byte[784])))
+			.hasStatus(HttpStatus.BAD_REQUEST);
+	}
+
+	private void assertInvalid(byte[] body, String detail) {
+		MvcTestResult result = mvc.post().uri("/predict").contentType(MediaType.IMAGE_PNG).content(body).exchange();
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(detail);
+	}
+
+	@TestConfiguration
+	@EnableConfigurationProperties(InferenceProperties.class)
+	static class Config {
+
+	}
+
+}
