@@ -64,6 +64,10 @@ class ModelRegistry {
 		if (id == null) {
 			throw ModelProblems.noModelYet();
 		}
+		ServingModel ready = loaded.get(id);
+		if (ready != null) {
+			return ready;
+		}
 		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
 		return loaded.computeIfAbsent(id, key -> load(entry));
 	}
