@@ -1,7 +1,8 @@
 package io.atelier.inference;
 
+import io.atelier.system.Problems;
+
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
@@ -13,19 +14,13 @@ final class ModelProblems {
 	}
 
 	static ErrorResponseException unknownModel(String jobId) {
-		return problem(HttpStatus.NOT_FOUND, "Model not found",
+		return Problems.error(HttpStatus.NOT_FOUND, "Model not found",
 				"No trained model for job '" + jobId + "'; GET /models lists them.");
 	}
 
 	static ErrorResponseException noModelYet() {
-		return problem(HttpStatus.CONFLICT, "No model trained yet",
+		return Problems.error(HttpStatus.CONFLICT, "No model trained yet",
 				"No job has finished training yet. Start one with POST /jobs and predict once it has SUCCEEDED.");
-	}
-
-	private static ErrorResponseException problem(HttpStatus status, String title, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setTitle(title);
-		return new ErrorResponseException(status, problem, null);
 	}
 
 }

@@ -8,9 +8,10 @@ import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.atelier.system.Problems;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -131,16 +132,12 @@ class PredictionController {
 	}
 
 	private static ErrorResponseException tooLarge(long limit) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+		return Problems.error(HttpStatus.CONTENT_TOO_LARGE, "Image too large",
 				"The image is larger than the limit of " + limit + " bytes.");
-		problem.setTitle("Image too large");
-		return new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, problem, null);
 	}
 
 	private static ErrorResponseException badRequest(String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-		problem.setTitle("Invalid request");
-		return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+		return Problems.error(HttpStatus.BAD_REQUEST, "Invalid request", detail);
 	}
 
 	record DefaultModel(String jobId) {

@@ -7,10 +7,10 @@ import java.util.stream.IntStream;
 
 import io.atelier.network.Preprocessing;
 
+import io.atelier.system.Problems;
+
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
-import org.springframework.web.ErrorResponseException;
 
 /**
  * Decodes images the way training saw them and runs them through a model in one forward pass.
@@ -33,10 +33,8 @@ class PredictionService {
 		ServingModel model = models.serving(modelId);
 		int classes = model.classNames().size();
 		if (topK < 1 || topK > classes) {
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"topK must be between 1 and " + classes + ", the number of classes.");
-			problem.setTitle("Invalid request");
-			throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
 		}
 		float[] pixels = new float[images.size() * SIZE * SIZE];
 		for (int i = 0; i < images.size(); i++) {

@@ -2,22 +2,18 @@ package io.atelier.inference;
 
 import java.time.Duration;
 
+import io.atelier.system.Problems;
+
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 class ServingBusyException extends ErrorResponseException {
 
 	ServingBusyException(Duration wait) {
-		super(HttpStatus.SERVICE_UNAVAILABLE, problem(wait), null);
+		super(HttpStatus.SERVICE_UNAVAILABLE, Problems.detail(HttpStatus.SERVICE_UNAVAILABLE,
+				"Prediction capacity exhausted", "Every predictor stayed busy for " + wait.toMillis() + " ms; retry shortly."),
+				null);
 		getHeaders().set("Retry-After", "1");
-	}
-
-	private static ProblemDetail problem(Duration wait) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-				"Every predictor stayed busy for " + wait.toMillis() + " ms; retry shortly.");
-		problem.setTitle("Prediction capacity exhausted");
-		return problem;
 	}
 
 }

@@ -3,6 +3,8 @@ package io.atelier.job;
 import java.util.List;
 import java.util.Map;
 
+import io.atelier.system.Problems;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -19,8 +21,7 @@ class InvalidJobException extends ErrorResponseException {
 
 	private static ProblemDetail problem(HttpStatus status, String title, String field, Object rejected,
 			String message) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, message);
-		problem.setTitle(title);
+		ProblemDetail problem = Problems.detail(status, title, message);
 		Map<String, Object> error = new java.util.LinkedHashMap<>();
 		error.put("field", field);
 		error.put("message", message);

@@ -2,8 +2,9 @@ package io.atelier.job;
 
 import java.time.Duration;
 
+import io.atelier.system.Problems;
+
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
@@ -12,15 +13,10 @@ import org.springframework.web.ErrorResponseException;
 class QueueFullException extends ErrorResponseException {
 
 	QueueFullException(int capacity, Duration retryAfter) {
-		super(HttpStatus.SERVICE_UNAVAILABLE, problem(capacity, retryAfter), null);
+		super(HttpStatus.SERVICE_UNAVAILABLE, Problems.detail(HttpStatus.SERVICE_UNAVAILABLE, "Job queue full",
+				"The job queue is full (" + capacity + " jobs waiting); nothing was queued. Retry after "
+						+ retryAfter.toSeconds() + " seconds."), null);
 		getHeaders().set("Retry-After", Long.toString(retryAfter.toSeconds()));
-	}
-
-	private static ProblemDetail problem(int capacity, Duration retryAfter) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "The job queue is full ("
-				+ capacity + " jobs waiting); nothing was queued. Retry after " + retryAfter.toSeconds() + " seconds.");
-		problem.setTitle("Job queue full");
-		return problem;
 	}
 
 }

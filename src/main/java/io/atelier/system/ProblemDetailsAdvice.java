@@ -66,8 +66,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, describe(ex));
-		problem.setTitle("Unreadable request body");
+		ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "Unreadable request body", describe(ex));
 		if (ex.getCause() instanceof JacksonException json && !json.getPath().isEmpty()) {
 			problem.setProperty("errors", List.of(fieldError(path(json), describe(ex), null)));
 		}
@@ -77,9 +76,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
 		log.error("Unexpected error", ex);
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+		ProblemDetail problem = Problems.detail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
 				"The server could not complete the request; the error has been logged.");
-		problem.setTitle("Internal error");
 		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
 	}
 
@@ -88,8 +86,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		String detail = errors.stream()
 			.map(error -> error.get("field") + ": " + error.get("message"))
 			.collect(Collectors.joining("; "));
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-		problem.setTitle("Invalid request");
+		ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "Invalid request", detail);
 		problem.setProperty("errors", errors);
 		return handleExceptionInternal(new IllegalArgumentException(detail), problem, headers, HttpStatus.BAD_REQUEST,
 				request);

@@ -1,0 +1,26 @@
+package io.atelier.system;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * RFC 9457 problem details with a title and a detail a person can act on, for the features'
+ * exceptions; {@link ProblemDetailsAdvice} renders them.
+ */
+public final class Problems {
+
+	private Problems() {
+	}
+
+	public static ProblemDetail detail(HttpStatus status, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setTitle(title);
+		return problem;
+	}
+
+	public static ErrorResponseException error(HttpStatus status, String title, String detail) {
+		return new ErrorResponseException(status, detail(status, title, detail), null);
+	}
+
+}
