@@ -135,6 +135,21 @@ class CheckpointStoreTests {
 	}
 
 	@Test
+	void finalModelsAreListedAnnouncedAndThePinSurvivesANewStore() {
+		store.save(JOB, model.getBlock(), metadata(1));
+		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		assertThat(published).containsExactly(new FinalModelSaved(saved));
+		assertThat(store.finalModels()).extracting(Checkpoint::jobId).containsExactly(JOB);
+		assertThat(store.pinnedModel()).isEmpty();
+		store.pinModel(JOB);
+		CheckpointStore restarted = new CheckpointStore(new AtelierProperties(dataDir), new StoreProperties(2),
+				JsonMapper.builder().build(), event -> {
+				});
+		assertThat(restarted.pinnedModel()).contains(JOB);
+		assertThatThrownBy(() -> store.pinModel("../escape")).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
 	void listsNothingForAJobWithoutCheckpoints() {
 		assertThat(store.list("unknown")).isEmpty();
 	}
