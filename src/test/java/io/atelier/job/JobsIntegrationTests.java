@@ -143,7 +143,15 @@ class JobsIntegrationTests {
 	void exposesHealthAndPrometheusMetrics() {
 		assertThat(get("/actuator/health").body().path("status").asString()).isEqualTo("UP");
 		assertThat(get("/actuator/health/liveness").status()).isEqualTo(200);
-		assertThat(get("/actuator/health/readiness").status()).isEqualTo(200);
+		Response readiness = get("/actuator/health/readiness");
+		assertThat(readiness.status()).isEqualTo(200);
+		for (String component : new String[] { "engine", "dataVolume", "dataset" }) {
+			assertThat(readiness.body().path("components").path(component).path("status").asString()).as(component)
+				.isEqualTo("UP");
+		}
+		assertThat(readiness.body().path("components").has("models")).isFalse();
+		assertThat(get("/actuator/health").body().path("components").path("models").path("status").asString())
+			.isEqualTo("UP");
 		assertThat(text("/actuator/prometheus")).contains("jvm_memory_used_bytes");
 		assertThat(get("/actuator/env").status()).isEqualTo(404);
 	}
