@@ -12,6 +12,9 @@ import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
 import io.atelier.store.FinalModelSaved;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 
 import org.springframework.context.event.EventListener;
@@ -34,9 +37,17 @@ class ModelRegistry {
 
 	private volatile String pinned;
 
-	ModelRegistry(CheckpointStore store, InferenceProperties properties) {
+	private final Timer loadTime;
+
+	ModelRegistry(CheckpointStore store, InferenceProperties properties, MeterRegistry meters) {
 		this.store = store;
 		this.properties = properties;
+		this.loadTime = Timer.builder("atelier.model.load.duration")
+			.description("Time to load a model from its checkpoint for serving")
+			.register(meters);
+		Gauge.builder("atelier.models.loaded", loaded, Map::size)
+			.description("Models loaded for serving")
+			.register(meters);
 		this.pinned = store.pinnedModel().orElse(null);
 		refresh();
 	}
@@ -69,7 +80,7 @@ class ModelRegistry {
 			return ready;
 		}
 		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
-		return loaded.computeIfAbsent(id, key -> load(entry));
+		return loaded.computeIfAbsent(id, key -> loadTime.record(() -> load(entry)));
 	}
 
 	@EventListener

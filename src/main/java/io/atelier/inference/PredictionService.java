@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import io.atelier.network.Preprocessing;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import io.atelier.system.Problems;
 
@@ -24,9 +26,16 @@ class PredictionService {
 
 	private final ImageDecoder decoder;
 
-	PredictionService(ModelRegistry models, InferenceProperties properties) {
+	private final DistributionSummary imagesPerRequest;
+
+	PredictionService(ModelRegistry models, InferenceProperties properties, MeterRegistry meters) {
 		this.models = models;
 		this.decoder = new ImageDecoder(properties.maxPixels());
+		this.imagesPerRequest = DistributionSummary.builder("atelier.predict.images")
+			.description("Images per prediction request")
+			.baseUnit("images")
+			.serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+			.register(meters);
 	}
 
 	PredictionResponse.Batch predict(List<byte[]> images, String modelId, int topK, ImageDecoder.Invert invert) {
@@ -41,6 +50,7 @@ class PredictionService {
 			byte[] gray = decoder.decode(images.get(i), SIZE, SIZE, invert);
 			Preprocessing.scale(gray, 0, gray.length, pixels, i * SIZE * SIZE);
 		}
+		imagesPerRequest.record(images.size());
 		float[][] probabilities = model.probabilities(new ServingModel.Images(pixels, images.size(), SIZE, SIZE));
 		List<PredictionResponse.Result> results = new ArrayList<>(images.size());
 		for (float[] row : probabilities) {

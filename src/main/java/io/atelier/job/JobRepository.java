@@ -59,6 +59,10 @@ class JobRepository {
 		return withHistory(jobs);
 	}
 
+	int countByState(JobState state) {
+		return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE state = ?").param(state.name()).query(Integer.class).single();
+	}
+
 	long count() {
 		return jdbc.sql("SELECT COUNT(*) FROM jobs").query(Long.class).single();
 	}

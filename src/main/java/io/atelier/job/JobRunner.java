@@ -40,34 +40,44 @@ class JobRunner {
 
 	private final JsonMapper json;
 
-	JobRunner(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, JsonMapper json) {
+	private final JobMetrics metrics;
+
+	JobRunner(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, JsonMapper json,
+			JobMetrics metrics) {
 		this.jobs = jobs;
 		this.datasets = datasets;
 		this.store = store;
 		this.json = json;
+		this.metrics = metrics;
 	}
 
 	void train(String id, Hyperparameters hyperparameters, LiveJob progress, BooleanSupplier cancelled) {
+		metrics.started(id);
 		try {
 			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
 			Recorder recorder = new Recorder(id, hyperparameters, dataset, progress);
 			Evaluation evaluation = new TrainingRun(hyperparameters, dataset, recorder, cancelled).run();
-			jobs.finish(id, JobState.SUCCEEDED, null, evaluation, Instant.now());
+			finish(id, JobState.SUCCEEDED, null, evaluation);
 		}
 		catch (TrainingRun.CancelledException ex) {
 			boolean asked = progress.cancelRequested();
 			String reason = (asked ? "Cancelled " + ex.where() + ". "
 					: "The service shut down while this job was running (" + ex.where() + "). ") + kept(id);
-			jobs.finish(id, asked ? JobState.CANCELLED : JobState.FAILED, reason, null, Instant.now());
+			finish(id, asked ? JobState.CANCELLED : JobState.FAILED, reason, null);
 		}
 		catch (DatasetUnavailableException | StoreException ex) {
 			log.warn("Job {} failed: {}", id, ex.getMessage());
-			jobs.finish(id, JobState.FAILED, ex.getMessage(), null, Instant.now());
+			finish(id, JobState.FAILED, ex.getMessage(), null);
 		}
 		catch (RuntimeException | Error ex) {
 			log.error("Job {} failed", id, ex);
-			jobs.finish(id, JobState.FAILED, "Training failed: " + ex, null, Instant.now());
+			finish(id, JobState.FAILED, "Training failed: " + ex, null);
 		}
+	}
+
+	private void finish(String id, JobState state, String error, Evaluation evaluation) {
+		jobs.finish(id, state, error, evaluation, Instant.now());
+		metrics.finished(id, state);
 	}
 
 	private String kept(String id) {
@@ -95,14 +105,17 @@ class JobRunner {
 		}
 
 		@Override
-		public void batchFinished(int epoch, int batch, int batchesPerEpoch) {
+		public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
 			progress.batchFinished(epoch, batch, batchesPerEpoch);
+			metrics.batch(nanos);
+			metrics.progress(id, epoch, progress.progress().fraction());
 		}
 
 		@Override
 		public void epochFinished(EpochResult result, Model model) {
 			store.save(id, model.getBlock(), metadata(result));
 			jobs.addEpoch(id, result);
+			metrics.epoch(id, result);
 		}
 
 		@Override

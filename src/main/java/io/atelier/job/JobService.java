@@ -50,12 +50,14 @@ class JobService {
 
 	private final JobRunner runner;
 
+	private final JobMetrics metrics;
+
 	private final Map<String, LiveJob> live = new ConcurrentHashMap<>();
 
 	private volatile boolean shuttingDown;
 
 	JobService(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, ThreadPoolExecutor jobExecutor,
-			JobProperties properties, AtelierProperties atelier, JobRunner runner) {
+			JobProperties properties, AtelierProperties atelier, JobRunner runner, JobMetrics metrics) {
 		this.jobs = jobs;
 		this.datasets = datasets;
 		this.store = store;
@@ -63,6 +65,7 @@ class JobService {
 		this.properties = properties;
 		this.dataDir = atelier.dataDir();
 		this.runner = runner;
+		this.metrics = metrics;
 	}
 
 	JobView submit(Hyperparameters request) {
@@ -77,6 +80,7 @@ class JobService {
 			jobs.delete(job.id());
 			throw new QueueFullException(properties.queueCapacity(), properties.retryAfter());
 		}
+		metrics.submitted();
 		return view(job);
 	}
 
@@ -105,6 +109,7 @@ class JobService {
 		if (job.state() == JobState.QUEUED && neverStarted
 				&& jobs.finish(id, JobState.CANCELLED, "Cancelled before it started.", null, Instant.now())) {
 			live.remove(id);
+			metrics.finished(id, JobState.CANCELLED);
 		}
 		return find(id).orElseThrow(() -> new JobNotFoundException(id));
 	}
@@ -180,7 +185,9 @@ class JobService {
 				return;
 			}
 			if (state.cancelRequested()) {
-				jobs.finish(id, JobState.CANCELLED, "Cancelled before it started.", null, Instant.now());
+				if (jobs.finish(id, JobState.CANCELLED, "Cancelled before it started.", null, Instant.now())) {
+					metrics.finished(id, JobState.CANCELLED);
+				}
 				return;
 			}
 			if (!jobs.markRunning(id, Instant.now())) {

@@ -84,10 +84,11 @@ final class TrainingRun {
 			if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
 				throw new CancelledException(epoch, index);
 			}
+			long start = System.nanoTime();
 			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index)) {
 				trainBatch(trainer, batch, totals);
 			}
-			listener.batchFinished(epoch, index + 1, batches.batches());
+			listener.batchFinished(epoch, index + 1, batches.batches(), System.nanoTime() - start);
 		}
 		return totals;
 	}
@@ -143,7 +144,8 @@ final class TrainingRun {
 	/** What a run reports while it goes. */
 	interface Listener {
 
-		void batchFinished(int epoch, int batch, int batchesPerEpoch);
+		/** @param nanos how long the batch took, from building it to the optimizer step */
+		void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos);
 
 		/** Called after each epoch with the model as it stands, for a checkpoint. */
 		void epochFinished(EpochResult result, Model model);

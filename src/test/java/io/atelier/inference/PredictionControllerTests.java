@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,7 +28,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
 @WebMvcTest(PredictionController.class)
-@Import(PredictionControllerTests.Config.class)
+@Import({ PredictionControllerTests.Config.class, SimpleMeterRegistry.class })
 @TestPropertySource(properties = "atelier.inference.max-image-size=2KB")
 class PredictionControllerTests {
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.atelier.network.Architecture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +31,7 @@ import static org.mockito.BDDMockito.given;
  * real (untrained) network.
  */
 @WebMvcTest(PredictionController.class)
-@Import({ PredictionService.class, PredictionErrorsTests.Config.class })
+@Import({ PredictionService.class, PredictionErrorsTests.Config.class, SimpleMeterRegistry.class })
 class PredictionErrorsTests {
 
 	private static final List<String> CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");

@@ -152,8 +152,35 @@ class JobsIntegrationTests {
 		assertThat(readiness.body().path("components").has("models")).isFalse();
 		assertThat(get("/actuator/health").body().path("components").path("models").path("status").asString())
 			.isEqualTo("UP");
-		assertThat(text("/actuator/prometheus")).contains("jvm_memory_used_bytes");
+		String model = post("/jobs", "{\"epochs\": 1, \"trainLimit\": 200}").location();
+		waitFor(model, state -> state.equals("SUCCEEDED"));
+		assertThat(predict().statusCode()).isEqualTo(200);
+
+		String metrics = text("/actuator/prometheus");
+		assertThat(metrics).contains("jvm_memory_used_bytes", "atelier_jobs_submitted_total",
+				"atelier_jobs_finished_total{outcome=\"succeeded\"}", "atelier_jobs{state=\"succeeded\"}",
+				"atelier_jobs_queue_depth", "atelier_training_epoch_duration_seconds_count",
+				"atelier_training_batch_duration_seconds_bucket", "atelier_process_resident_memory_bytes",
+				"atelier_predict_duration_seconds_bucket{endpoint=\"single\",outcome=\"success\",status=\"2xx\",le=\"0.01\"}",
+				"atelier_predict_images", "atelier_model_load_duration_seconds", "atelier_models_loaded",
+				"# HELP atelier_predict_duration_seconds Prediction requests");
 		assertThat(get("/actuator/env").status()).isEqualTo(404);
+	}
+
+	private HttpResponse<String> predict() {
+		java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(28, 28,
+				java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+		try {
+			javax.imageio.ImageIO.write(image, "png", png);
+			return http.send(HttpRequest.newBuilder(uri("/predict"))
+				.header("Content-Type", "image/png")
+				.POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray()))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private JsonNode waitFor(String location, Predicate<String> state) {

@@ -42,8 +42,8 @@ class TrainingRunTests {
 		AtomicBoolean cancelled = new AtomicBoolean();
 		Recording recording = new Recording() {
 			@Override
-			public void batchFinished(int epoch, int batch, int batchesPerEpoch) {
-				super.batchFinished(epoch, batch, batchesPerEpoch);
+			public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
+				super.batchFinished(epoch, batch, batchesPerEpoch, nanos);
 				if (epoch == 2 && batch == 3) {
 					cancelled.set(true);
 				}
@@ -132,7 +132,7 @@ class TrainingRunTests {
 		boolean finished;
 
 		@Override
-		public void batchFinished(int epoch, int batch, int batchesPerEpoch) {
+		public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
 			batches.incrementAndGet();
 		}
 
