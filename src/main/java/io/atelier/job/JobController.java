@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Training jobs over HTTP.
@@ -39,6 +41,12 @@ class JobController {
 	@GetMapping("/{id}")
 	JobView get(@PathVariable String id) {
 		return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+	}
+
+	/** Server-Sent Events: the current state, progress at most each second, each epoch, then the end. */
+	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	SseEmitter events(@PathVariable String id) {
+		return jobs.events(id);
 	}
 
 	@GetMapping

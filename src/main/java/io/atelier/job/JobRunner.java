@@ -42,13 +42,16 @@ class JobRunner {
 
 	private final JobMetrics metrics;
 
+	private final JobEvents events;
+
 	JobRunner(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, JsonMapper json,
-			JobMetrics metrics) {
+			JobMetrics metrics, JobEvents events) {
 		this.jobs = jobs;
 		this.datasets = datasets;
 		this.store = store;
 		this.json = json;
 		this.metrics = metrics;
+		this.events = events;
 	}
 
 	void train(String id, Hyperparameters hyperparameters, LiveJob progress, BooleanSupplier cancelled) {
@@ -78,6 +81,7 @@ class JobRunner {
 	private void finish(String id, JobState state, String error, Evaluation evaluation) {
 		jobs.finish(id, state, error, evaluation, Instant.now());
 		metrics.finished(id, state);
+		events.ended(id, state, error);
 	}
 
 	private String kept(String id) {
@@ -108,7 +112,9 @@ class JobRunner {
 		public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
 			progress.batchFinished(epoch, batch, batchesPerEpoch);
 			metrics.batch(nanos);
-			metrics.progress(id, epoch, progress.progress().fraction());
+			Progress now = progress.progress();
+			metrics.progress(id, epoch, now.fraction());
+			events.progress(id, now);
 		}
 
 		@Override
@@ -116,6 +122,7 @@ class JobRunner {
 			store.save(id, model.getBlock(), metadata(result));
 			jobs.addEpoch(id, result);
 			metrics.epoch(id, result);
+			events.epoch(id, result);
 		}
 
 		@Override

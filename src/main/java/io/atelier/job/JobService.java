@@ -26,6 +26,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Accepts, runs, reports and cancels training jobs. The database is the record of every job; this
@@ -52,12 +53,15 @@ class JobService {
 
 	private final JobMetrics metrics;
 
+	private final JobEvents events;
+
 	private final Map<String, LiveJob> live = new ConcurrentHashMap<>();
 
 	private volatile boolean shuttingDown;
 
 	JobService(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, ThreadPoolExecutor jobExecutor,
-			JobProperties properties, AtelierProperties atelier, JobRunner runner, JobMetrics metrics) {
+			JobProperties properties, AtelierProperties atelier, JobRunner runner, JobMetrics metrics,
+			JobEvents events) {
 		this.jobs = jobs;
 		this.datasets = datasets;
 		this.store = store;
@@ -66,6 +70,7 @@ class JobService {
 		this.dataDir = atelier.dataDir();
 		this.runner = runner;
 		this.metrics = metrics;
+		this.events = events;
 	}
 
 	JobView submit(Hyperparameters request) {
@@ -94,6 +99,17 @@ class JobService {
 		return new JobPage(items, page, size, total, (int) ((total + size - 1) / size));
 	}
 
+	/** Live events of a job; the stream opens with the job as it is now. */
+	SseEmitter events(String id) {
+		SseEmitter emitter = events.subscribe(find(id).orElseThrow(() -> new JobNotFoundException(id)));
+		// The job may have ended between reading it and subscribing: then its end event was missed.
+		JobView now = find(id).orElseThrow();
+		if (now.state().isTerminal()) {
+			events.ended(id, now.state(), now.error());
+		}
+		return emitter;
+	}
+
 	/** Idempotent: an ended job is returned as it is; a running one stops at its next batch. */
 	JobView cancel(String id) {
 		JobRecord job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
@@ -110,6 +126,7 @@ class JobService {
 				&& jobs.finish(id, JobState.CANCELLED, "Cancelled before it started.", null, Instant.now())) {
 			live.remove(id);
 			metrics.finished(id, JobState.CANCELLED);
+			events.ended(id, JobState.CANCELLED, "Cancelled before it started.");
 		}
 		return find(id).orElseThrow(() -> new JobNotFoundException(id));
 	}
@@ -187,6 +204,7 @@ class JobService {
 			if (state.cancelRequested()) {
 				if (jobs.finish(id, JobState.CANCELLED, "Cancelled before it started.", null, Instant.now())) {
 					metrics.finished(id, JobState.CANCELLED);
+					events.ended(id, JobState.CANCELLED, "Cancelled before it started.");
 				}
 				return;
 			}

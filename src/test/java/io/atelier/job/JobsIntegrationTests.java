@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Predicate;
 
 import io.atelier.dataset.IdxFixtures;
@@ -125,6 +126,41 @@ class JobsIntegrationTests {
 		Response again = post(running + "/cancel", null);
 		assertThat(again.status()).isEqualTo(200);
 		assertThat(again.body().path("state").asString()).isEqualTo("CANCELLED");
+	}
+
+	@Test
+	void streamsProgressEpochsAndTheEndAsServerSentEvents() throws Exception {
+		String location = post("/jobs", "{\"epochs\": 3, \"batchSize\": 5}").location();
+		HttpResponse<java.util.stream.Stream<String>> stream = http.send(
+				HttpRequest.newBuilder(uri(location + "/events")).header("Accept", "text/event-stream").build(),
+				HttpResponse.BodyHandlers.ofLines());
+		assertThat(stream.statusCode()).isEqualTo(200);
+		assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+		List<String> events = new java.util.ArrayList<>();
+		List<String> data = new java.util.ArrayList<>();
+		java.util.concurrent.CompletableFuture.runAsync(() -> stream.body().forEach(line -> {
+			if (line.startsWith("event:")) {
+				events.add(line.substring(6).trim());
+			}
+			else if (line.startsWith("data:")) {
+				data.add(line.substring(5).trim());
+			}
+		})).get(120, java.util.concurrent.TimeUnit.SECONDS);
+
+		assertThat(events.get(0)).isEqualTo("state");
+		assertThat(events).contains("progress");
+		assertThat(events.stream().filter("epoch"::equals)).hasSize(3);
+		assertThat(events.get(events.size() - 1)).isEqualTo("end");
+		assertThat(json.readTree(data.get(data.size() - 1)).path("state").asString()).isEqualTo("SUCCEEDED");
+
+		Response late = get(location);
+		assertThat(late.body().path("state").asString()).isEqualTo("SUCCEEDED");
+		HttpResponse<String> replay = http.send(HttpRequest.newBuilder(uri(location + "/events")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(replay.body()).as("a client connecting after the end gets the state and the end")
+			.contains("event:state", "event:end", "SUCCEEDED");
+		assertThat(http.send(HttpRequest.newBuilder(uri("/jobs/unknown/events")).build(),
+				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
 	}
 
 	@Test
