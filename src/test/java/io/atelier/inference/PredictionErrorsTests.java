@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.atelier.network.Architecture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.atelier.security.ApiSecurity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -31,6 +33,8 @@ import static org.mockito.BDDMockito.given;
  * real (untrained) network.
  */
 @WebMvcTest(PredictionController.class)
+@ApiSecurity
+@WithMockUser(roles = "TRAINER")
 @Import({ PredictionService.class, PredictionErrorsTests.Config.class, SimpleMeterRegistry.class })
 class PredictionErrorsTests {
 

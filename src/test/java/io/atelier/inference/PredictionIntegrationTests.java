@@ -64,7 +64,7 @@ class PredictionIntegrationTests {
 	static void trainAModel() {
 		dataset = RealFashionMnist.load();
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
-				"--atelier.data-dir=" + tmp.resolve("data"),
+				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.datasets.fashion-mnist.dir=" + RealFashionMnist.dir().toAbsolutePath());
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
 

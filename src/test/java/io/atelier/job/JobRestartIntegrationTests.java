@@ -83,7 +83,7 @@ class JobRestartIntegrationTests {
 
 	private ConfigurableApplicationContext start(Path fixtures) {
 		return new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
-				"--atelier.data-dir=" + tmp.resolve("data"), "--atelier.datasets.fashion-mnist.dir=" + fixtures,
+				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"), "--atelier.datasets.fashion-mnist.dir=" + fixtures,
 				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
 				"--atelier.datasets.fashion-mnist.verify-checksums=false");
 	}

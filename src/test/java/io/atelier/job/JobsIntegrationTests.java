@@ -49,6 +49,7 @@ class JobsIntegrationTests {
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 1000, 200);
 		registry.add("atelier.data-dir", () -> tmp.resolve("data").toString());
+		registry.add("atelier.security.insecure-local-mode", () -> "true");
 		registry.add("atelier.datasets.fashion-mnist.dir", fixtures::toString);
 		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
 		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");

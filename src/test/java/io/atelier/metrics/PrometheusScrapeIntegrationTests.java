@@ -1,6 +1,5 @@
 package io.atelier.metrics;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.atelier.AtelierApplication;
+import io.atelier.AtelierClient;
 import io.atelier.dataset.IdxFixtures;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -43,6 +43,8 @@ class PrometheusScrapeIntegrationTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
+	private static final String TRAINER_KEY = "prometheus-test-trainer-key-0123456789";
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@Test
@@ -51,6 +53,7 @@ class PrometheusScrapeIntegrationTests {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 300, 100);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(AtelierApplication.class).run(
 				"--server.port=0", "--atelier.data-dir=" + tmp.resolve("data"),
+				"--atelier.security.trainer-keys=" + TRAINER_KEY,
 				"--atelier.datasets.fashion-mnist.dir=" + fixtures,
 				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
 				"--atelier.datasets.fashion-mnist.verify-checksums=false")) {
@@ -84,25 +87,11 @@ class PrometheusScrapeIntegrationTests {
 		}
 	}
 
-	private void trainAndPredict(int port) throws Exception {
-		HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs"))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 1}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
-		String location = created.headers().firstValue("Location").orElseThrow();
-		await().atMost(Duration.ofSeconds(60)).until(() -> http
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + location)).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body()
-			.contains("\"state\":\"SUCCEEDED\""));
-		ByteArrayOutputStream png = new ByteArrayOutputStream();
-		javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
-				"png", png);
-		HttpResponse<String> predicted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/predict"))
-			.header("Content-Type", "image/png")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray()))
-			.build(), HttpResponse.BodyHandlers.ofString());
-		assertThat(predicted.statusCode()).isEqualTo(200);
+	private static void trainAndPredict(int port) {
+		AtelierClient client = new AtelierClient("http://localhost:" + port, TRAINER_KEY);
+		String jobId = client.startJob("{\"epochs\": 1}");
+		client.awaitState(jobId, "SUCCEEDED", Duration.ofSeconds(60));
+		client.predictBlackImage();
 	}
 
 	private Process startPrometheus(int targetPort, int listenPort) throws IOException {

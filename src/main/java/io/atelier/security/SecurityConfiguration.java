@@ -1,0 +1,108 @@
+package io.atelier.security;
+
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+
+/**
+ * API keys as bearer tokens, two roles, stateless. Health stays open for probes; what is not listed
+ * takes a trainer key, so an endpoint added later is closed until someone opens it on purpose.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityProperties.class)
+class SecurityConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	private final SecurityProperties properties;
+
+	SecurityConfiguration(SecurityProperties properties) {
+		this.properties = properties;
+	}
+
+	@Bean
+	ApiKeyAuthenticationProvider apiKeyAuthenticationProvider() {
+		return new ApiKeyAuthenticationProvider(properties);
+	}
+
+	@Bean
+	RoleHierarchy roleHierarchy() {
+		return RoleHierarchyImpl.withDefaultRolePrefix().role(Role.TRAINER.name()).implies(Role.PREDICTOR.name()).build();
+	}
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider keys,
+			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+		ProblemResponses problems = new ProblemResponses(resolver, properties);
+		http.csrf(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable)
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.exceptionHandling(
+					handling -> handling.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+		if (properties.insecureLocalMode()) {
+			return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
+		}
+		AuthenticationFilter bearer = new AuthenticationFilter(new ProviderManager(keys), new BearerKeyConverter());
+		bearer.setSuccessHandler((request, response, authentication) -> {
+		});
+		bearer.setFailureHandler(new AuthenticationEntryPointFailureHandler(problems));
+		return http.addFilterAt(bearer, BasicAuthenticationFilter.class).authorizeHttpRequests(requests -> {
+			// The request that started an async or error dispatch has been authorized already.
+			requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
+			requests.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info")
+				.permitAll();
+			if (properties.metricsPublic()) {
+				requests.requestMatchers(HttpMethod.GET, "/actuator/prometheus").permitAll();
+			}
+			else {
+				requests.requestMatchers(HttpMethod.GET, "/actuator/prometheus").authenticated();
+			}
+			requests.requestMatchers(HttpMethod.POST, "/jobs", "/jobs/*/cancel").hasRole(Role.TRAINER.name());
+			requests.requestMatchers(HttpMethod.PUT, "/models/default").hasRole(Role.TRAINER.name());
+			requests.requestMatchers(HttpMethod.GET, "/jobs", "/jobs/**", "/models", "/models/**")
+				.hasRole(Role.PREDICTOR.name());
+			requests.requestMatchers(HttpMethod.POST, "/predict", "/predict/batch").hasRole(Role.PREDICTOR.name());
+			requests.anyRequest().hasRole(Role.TRAINER.name());
+		}).build();
+	}
+
+	@EventListener(ApplicationStartedEvent.class)
+	void sayWhoMayCall() {
+		if (properties.insecureLocalMode()) {
+			log.warn("INSECURE LOCAL MODE: every endpoint is open to anyone who can reach this port, API keys or "
+					+ "not. Never run it this way on a shared machine or network.");
+		}
+		else if (!properties.hasKeys()) {
+			log.warn("No API keys are configured, so every call except health is refused (401). Set "
+					+ "ATELIER_SECURITY_TRAINER_KEYS and/or ATELIER_SECURITY_PREDICTOR_KEYS to comma-separated "
+					+ "keys of at least {} characters (openssl rand -hex 32), or, on your own machine only, "
+					+ "ATELIER_SECURITY_INSECURE_LOCAL_MODE=true.", ApiKeyAuthenticationProvider.MINIMUM_KEY_LENGTH);
+		}
+		else {
+			ApiKeyAuthenticationProvider keys = apiKeyAuthenticationProvider();
+			log.info("API keys: {} trainer, {} predictor; metrics {}", keys.count(Role.TRAINER),
+					keys.count(Role.PREDICTOR), properties.metricsPublic() ? "open" : "need a key");
+		}
+	}
+
+}

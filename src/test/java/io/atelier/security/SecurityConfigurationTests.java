@@ -1,0 +1,117 @@
+package io.atelier.security;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Who may call what, on stand-ins for the real endpoints: the rules, apart from the features. */
+@WebMvcTest(controllers = SecurityConfigurationTests.Endpoints.class)
+@ApiSecurity
+@Import({ SimpleMeterRegistry.class, SecurityConfigurationTests.Endpoints.class })
+@TestPropertySource(properties = { "atelier.security.trainer-keys=" + SecurityConfigurationTests.TRAINER,
+		"atelier.security.predictor-keys=" + SecurityConfigurationTests.PREDICTOR })
+class SecurityConfigurationTests {
+
+	static final String TRAINER = "trainer-key-0123456789abcdef0123456789";
+
+	static final String PREDICTOR = "predictor-key-0123456789abcdef012345678";
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Test
+	void aCallWithoutAKeyIsChallengedWithProblemJson() {
+		MvcTestResult result = mvc.get().uri("/jobs").exchange();
+		assertThat(result).hasStatus(HttpStatus.UNAUTHORIZED)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.hasHeader("WWW-Authenticate", "Bearer realm=\"atelier\"");
+		assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("API key required");
+		assertThat(result).bodyJson().extractingPath("$.status").isEqualTo(401);
+	}
+
+	@Test
+	void anUnknownKeyIsRefusedAsInvalid() throws Exception {
+		MvcTestResult result = mvc.get().uri("/jobs").header("Authorization", "Bearer " + TRAINER + "x").exchange();
+		assertThat(result).hasStatus(HttpStatus.UNAUTHORIZED)
+			.hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.hasHeader("WWW-Authenticate", "Bearer realm=\"atelier\", error=\"invalid_token\"");
+		assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("Invalid API key");
+		assertThat(result.getResponse().getContentAsString()).doesNotContain(TRAINER);
+	}
+
+	@Test
+	void aPredictorMayReadAndPredictButNotTrainCancelOrPin() {
+		assertThat(call(mvc.get().uri("/jobs"), PREDICTOR)).hasStatusOk();
+		assertThat(call(mvc.get().uri("/models/m1"), PREDICTOR)).hasStatusOk();
+		assertThat(call(mvc.post().uri("/predict"), PREDICTOR)).hasStatusOk();
+		assertThat(call(mvc.post().uri("/predict/batch"), PREDICTOR)).hasStatusOk();
+		for (MvcTestResult refused : new MvcTestResult[] { call(mvc.post().uri("/jobs"), PREDICTOR),
+				call(mvc.post().uri("/jobs/j1/cancel"), PREDICTOR), call(mvc.put().uri("/models/default"), PREDICTOR),
+				call(mvc.post().uri("/anything-new"), PREDICTOR) }) {
+			assertThat(refused).hasStatus(HttpStatus.FORBIDDEN).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(refused).bodyJson().extractingPath("$.title").isEqualTo("Not allowed for this key");
+		}
+	}
+
+	@Test
+	void aTrainerMayDoEverything() {
+		assertThat(call(mvc.post().uri("/jobs"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.post().uri("/jobs/j1/cancel"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.put().uri("/models/default"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.get().uri("/jobs"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.post().uri("/predict"), TRAINER)).hasStatusOk();
+	}
+
+	@Test
+	void theSchemeIsCaseInsensitiveAndOtherSchemesAreNotKeys() {
+		assertThat(call(mvc.get().uri("/jobs"), null).getResponse().getStatus()).isEqualTo(401);
+		assertThat(mvc.get().uri("/jobs").header("Authorization", "bearer " + PREDICTOR).exchange()).hasStatusOk();
+		assertThat(mvc.get().uri("/jobs").header("Authorization", "Basic " + PREDICTOR).exchange())
+			.hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void healthAndMetricsStayOpen() {
+		assertThat(mvc.get().uri("/actuator/health/readiness").exchange()).hasStatusOk();
+		assertThat(mvc.get().uri("/actuator/prometheus").exchange()).hasStatusOk();
+	}
+
+	private static MvcTestResult call(MockMvcTester.MockMvcRequestBuilder request, String key) {
+		return (key == null ? request : request.header("Authorization", "Bearer " + key)).exchange();
+	}
+
+	@RestController
+	static class Endpoints {
+
+		@GetMapping({ "/jobs", "/models/{id}", "/actuator/health/readiness", "/actuator/prometheus" })
+		String read() {
+			return "ok";
+		}
+
+		@PostMapping({ "/jobs", "/jobs/{id}/cancel", "/predict", "/predict/batch", "/anything-new" })
+		String write() {
+			return "ok";
+		}
+
+		@PutMapping("/models/default")
+		String pin() {
+			return "ok";
+		}
+
+	}
+
+}
