@@ -16,11 +16,27 @@ import org.springframework.validation.annotation.Validated;
  * @param concurrency jobs trained at the same time; each already uses every core for its tensors
  * @param queueCapacity jobs that may wait for a free slot before submissions are refused with 503
  * @param retryAfter what a refused client is told to wait before trying again
- * @param shutdownGrace how long shutdown waits for running jobs to stop at their next batch
+ * @param shutdownGrace how long shutdown waits for running jobs to stop at their next batch and save
+ * where they stopped
+ * @param onRestart what becomes of jobs that were running when the service stopped or crashed
+ * @param maxTrainingImages the most images one job may train on, epochs times training-set size: the
+ * default is 100 epochs of Fashion-MNIST
  */
 @Validated
 @ConfigurationProperties("atelier.jobs")
 record JobProperties(@Min(1) @Max(64) @DefaultValue("1") int concurrency,
 		@Min(1) @Max(100000) @DefaultValue("100") int queueCapacity,
-		@NotNull @DefaultValue("30s") Duration retryAfter, @NotNull @DefaultValue("30s") Duration shutdownGrace) {
+		@NotNull @DefaultValue("30s") Duration retryAfter, @NotNull @DefaultValue("30s") Duration shutdownGrace,
+		@NotNull @DefaultValue("resume") OnRestart onRestart, @Min(1) @DefaultValue("6000000") long maxTrainingImages) {
+
+	enum OnRestart {
+
+		/** Continue from the last saved point: the resume point of a shutdown, else the last epoch. */
+		RESUME,
+
+		/** Mark the job FAILED, keeping its checkpoints. */
+		FAIL
+
+	}
+
 }

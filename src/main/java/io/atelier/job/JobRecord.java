@@ -7,11 +7,12 @@ import java.util.List;
  * A job as the database keeps it.
  */
 record JobRecord(String id, JobState state, Hyperparameters hyperparameters, List<EpochResult> history,
-		Evaluation evaluation, String error, boolean cancelRequested, Instant createdAt, Instant startedAt,
-		Instant finishedAt) {
+		List<Resumption> resumes, Evaluation evaluation, String error, boolean cancelRequested, Instant createdAt,
+		Instant startedAt, Instant finishedAt) {
 
 	static JobRecord queued(String id, Hyperparameters hyperparameters, Instant now) {
-		return new JobRecord(id, JobState.QUEUED, hyperparameters, List.of(), null, null, false, now, null, null);
+		return new JobRecord(id, JobState.QUEUED, hyperparameters, List.of(), List.of(), null, null, false, now, null,
+				null);
 	}
 
 }

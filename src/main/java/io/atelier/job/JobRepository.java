@@ -89,6 +89,33 @@ class JobRepository {
 			.update();
 	}
 
+	/** Records an epoch that a checkpoint holds but the database missed, as a crash between the two leaves it. */
+	void addEpochIfMissing(String id, EpochResult epoch) {
+		boolean present = jdbc.sql("SELECT COUNT(*) FROM job_epochs WHERE job_id = ? AND epoch = ?")
+			.params(id, epoch.epoch())
+			.query(Integer.class)
+			.single() > 0;
+		if (!present) {
+			addEpoch(id, epoch);
+		}
+	}
+
+	/** Queues an interrupted job again, recording from where it will resume; false if it was not running. */
+	@Transactional
+	boolean requeue(String id, Resumption resumption) {
+		if (jdbc.sql("UPDATE jobs SET state = 'QUEUED' WHERE id = ? AND state = 'RUNNING'").param(id).update() != 1) {
+			return false;
+		}
+		int attempt = jdbc.sql("SELECT COUNT(*) FROM job_resumes WHERE job_id = ?").param(id).query(Integer.class)
+			.single() + 1;
+		jdbc.sql("INSERT INTO job_resumes (job_id, attempt, resumed_at, from_epoch, from_batch, reason) "
+				+ "VALUES (?, ?, ?, ?, ?, ?)")
+			.params(id, attempt, time(resumption.at()), resumption.fromEpoch(), resumption.fromBatch(),
+					resumption.reason().length() <= 500 ? resumption.reason() : resumption.reason().substring(0, 500))
+			.update();
+		return true;
+	}
+
 	/** Ends a job that has not ended yet; false when it already had. */
 	boolean finish(String id, JobState state, String error, Evaluation evaluation, Instant finishedAt) {
 		return jdbc.sql("UPDATE jobs SET state = ?, error = ?, evaluation = ?, finished_at = ? "
@@ -105,6 +132,7 @@ class JobRepository {
 	@Transactional
 	void delete(String id) {
 		jdbc.sql("DELETE FROM job_epochs WHERE job_id = ?").param(id).update();
+		jdbc.sql("DELETE FROM job_resumes WHERE job_id = ?").param(id).update();
 		jdbc.sql("DELETE FROM jobs WHERE id = ?").param(id).update();
 	}
 
@@ -112,12 +140,28 @@ class JobRepository {
 		if (jobs.isEmpty()) {
 			return jobs;
 		}
-		Map<String, List<EpochResult>> history = epochs(jobs.stream().map(JobRecord::id).toList());
+		List<String> ids = jobs.stream().map(JobRecord::id).toList();
+		Map<String, List<EpochResult>> history = epochs(ids);
+		Map<String, List<Resumption>> resumes = resumes(ids);
 		return jobs.stream()
 			.map(job -> new JobRecord(job.id(), job.state(), job.hyperparameters(),
-					history.getOrDefault(job.id(), List.of()), job.evaluation(), job.error(), job.cancelRequested(),
-					job.createdAt(), job.startedAt(), job.finishedAt()))
+					history.getOrDefault(job.id(), List.of()), resumes.getOrDefault(job.id(), List.of()),
+					job.evaluation(), job.error(), job.cancelRequested(), job.createdAt(), job.startedAt(),
+					job.finishedAt()))
 			.toList();
+	}
+
+	private Map<String, List<Resumption>> resumes(Collection<String> ids) {
+		String placeholders = ids.stream().map(id -> "?").collect(Collectors.joining(", "));
+		record Row(String jobId, Resumption resumption) {
+		}
+		return jdbc.sql("SELECT * FROM job_resumes WHERE job_id IN (" + placeholders + ") ORDER BY attempt")
+			.params(List.copyOf(ids))
+			.query((rs, n) -> new Row(rs.getString("job_id"), new Resumption(instant(rs, "resumed_at"),
+					rs.getInt("from_epoch"), rs.getInt("from_batch"), rs.getString("reason"))))
+			.list()
+			.stream()
+			.collect(Collectors.groupingBy(Row::jobId, Collectors.mapping(Row::resumption, Collectors.toList())));
 	}
 
 	private Map<String, List<EpochResult>> epochs(Collection<String> ids) {
@@ -138,7 +182,7 @@ class JobRepository {
 	private JobRecord row(ResultSet rs, int rowNum) throws SQLException {
 		String evaluation = rs.getString("evaluation");
 		return new JobRecord(rs.getString("id"), JobState.valueOf(rs.getString("state")),
-				json.readValue(rs.getString("hyperparameters"), Hyperparameters.class), List.of(),
+				json.readValue(rs.getString("hyperparameters"), Hyperparameters.class), List.of(), List.of(),
 				evaluation == null ? null : json.readValue(evaluation, Evaluation.class), rs.getString("error"),
 				rs.getBoolean("cancel_requested"), instant(rs, "created_at"), instant(rs, "started_at"),
 				instant(rs, "finished_at"));

@@ -3,9 +3,9 @@ package io.atelier.job;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-import ai.djl.Model;
 import io.atelier.dataset.DatasetRegistry;
 import io.atelier.dataset.DatasetUnavailableException;
 import io.atelier.dataset.LabeledDataset;
@@ -54,19 +54,29 @@ class JobRunner {
 		this.events = events;
 	}
 
+	/**
+	 * Trains a job, continuing from what an earlier, interrupted attempt left on the volume. A job
+	 * stopped by shutdown stays RUNNING in the database, for the next start to resume it.
+	 */
 	void train(String id, Hyperparameters hyperparameters, LiveJob progress, BooleanSupplier cancelled) {
 		metrics.started(id);
 		try {
 			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
 			Recorder recorder = new Recorder(id, hyperparameters, dataset, progress);
-			Evaluation evaluation = new TrainingRun(hyperparameters, dataset, recorder, cancelled).run();
+			StoredResume resume = resumeFrom(id).orElse(null);
+			if (resume != null) {
+				resume.recordHistory(jobs);
+			}
+			Evaluation evaluation = new TrainingRun(hyperparameters, dataset, recorder, cancelled, resume).run();
 			finish(id, JobState.SUCCEEDED, null, evaluation);
 		}
 		catch (TrainingRun.CancelledException ex) {
-			boolean asked = progress.cancelRequested();
-			String reason = (asked ? "Cancelled " + ex.where() + ". "
-					: "The service shut down while this job was running (" + ex.where() + "). ") + kept(id);
-			finish(id, asked ? JobState.CANCELLED : JobState.FAILED, reason, null);
+			if (progress.cancelRequested()) {
+				finish(id, JobState.CANCELLED, "Cancelled " + ex.where() + ". " + kept(id), null);
+			}
+			else {
+				log.info("Job {} stopped by shutdown {}; it resumes from there on the next start", id, ex.where());
+			}
 		}
 		catch (DatasetUnavailableException | StoreException ex) {
 			log.warn("Job {} failed: {}", id, ex.getMessage());
@@ -76,6 +86,13 @@ class JobRunner {
 			log.error("Job {} failed", id, ex);
 			finish(id, JobState.FAILED, "Training failed: " + ex, null);
 		}
+	}
+
+	/** Where a job would continue: its resume point, else its last epoch checkpoint; empty for a fresh job. */
+	Optional<StoredResume> resumeFrom(String id) {
+		return store.resumePoint(id)
+			.flatMap(point -> StoredResume.within(point, store, json))
+			.or(() -> store.lastEpoch(id).flatMap(last -> StoredResume.after(last, store, json)));
 	}
 
 	private void finish(String id, JobState state, String error, Evaluation evaluation) {
@@ -118,22 +135,42 @@ class JobRunner {
 		}
 
 		@Override
-		public void epochFinished(EpochResult result, Model model) {
-			store.save(id, model.getBlock(), metadata(result));
+		public void epochFinished(EpochResult result, TrainingRun.Snapshot snapshot) {
+			store.save(id, snapshot.model().getBlock(), optimizerState(snapshot),
+					metadata(result.epoch(), json.convertValue(result, MAP)));
 			jobs.addEpoch(id, result);
 			metrics.epoch(id, result);
 			events.epoch(id, result);
 		}
 
 		@Override
-		public void trainingFinished(EpochResult last, Model model) {
-			store.saveFinal(id, model.getBlock(), metadata(last));
+		public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
+			if (progress.cancelRequested() || batch == 0) {
+				return;
+			}
+			try {
+				store.saveResumePoint(id, snapshot.model().getBlock(), optimizerState(snapshot),
+						metadata(epoch, json.convertValue(totals, MAP)));
+			}
+			catch (StoreException ex) {
+				log.warn("Job {}: could not save where it stopped ({}); it will resume from its last epoch", id,
+						ex.getMessage());
+			}
 		}
 
-		private CheckpointMetadata metadata(EpochResult result) {
-			return new CheckpointMetadata(id, result.epoch(), hyperparameters.architecture(), dataset.name(),
-					dataset.classNames(), json.convertValue(hyperparameters, MAP), json.convertValue(result, MAP),
-					Instant.now());
+		@Override
+		public void trainingFinished(EpochResult last, TrainingRun.Snapshot snapshot) {
+			store.saveFinal(id, snapshot.model().getBlock(), metadata(last.epoch(), json.convertValue(last, MAP)));
+		}
+
+		private CheckpointStore.StateWriter optimizerState(TrainingRun.Snapshot snapshot) {
+			PyTorchAdam adam = snapshot.adam();
+			return adam == null ? null : out -> adam.save(snapshot.model().getBlock().getParameters(), out);
+		}
+
+		private CheckpointMetadata metadata(int epoch, Map<String, Object> metrics) {
+			return new CheckpointMetadata(id, epoch, hyperparameters.architecture(), dataset.name(),
+					dataset.classNames(), json.convertValue(hyperparameters, MAP), metrics, Instant.now());
 		}
 
 	}

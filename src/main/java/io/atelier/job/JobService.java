@@ -131,15 +131,28 @@ class JobService {
 		return find(id).orElseThrow(() -> new JobNotFoundException(id));
 	}
 
-	/** After a restart: jobs that were running cannot be resumed yet; queued ones are queued again. */
+	/**
+	 * After a restart, jobs that were running, whether stopped by a shutdown or cut off by a crash,
+	 * are queued again to resume from what they left on the volume (or failed, if so configured);
+	 * queued ones are queued again.
+	 */
 	@EventListener(ApplicationReadyEvent.class)
 	void recover() {
 		store.removeIncomplete();
 		for (JobRecord job : jobs.findByState(JobState.RUNNING)) {
-			jobs.finish(job.id(), JobState.FAILED, "Interrupted: the service stopped while this job was running"
-					+ " (after epoch " + job.history().size() + " of " + job.hyperparameters().epochs()
-					+ "). Its last checkpoint is kept; resuming interrupted jobs is not supported yet.", null,
-					Instant.now());
+			Optional<StoredResume> resume = runner.resumeFrom(job.id());
+			if (properties.onRestart() == JobProperties.OnRestart.FAIL) {
+				jobs.finish(job.id(), JobState.FAILED, "Interrupted: the service stopped while this job was running"
+						+ " (after epoch " + job.history().size() + " of " + job.hyperparameters().epochs()
+						+ "), and atelier.jobs.on-restart is FAIL. Its last checkpoint is kept.", null, Instant.now());
+				continue;
+			}
+			String reason = "The service stopped while this job was running; "
+					+ resume.map(StoredResume::describe).orElse("restarted from the beginning: no epoch had finished")
+					+ ".";
+			jobs.requeue(job.id(), new Resumption(Instant.now().truncatedTo(ChronoUnit.MICROS),
+					resume.map(StoredResume::epoch).orElse(1), resume.map(StoredResume::batch).orElse(0), reason));
+			log.info("Job {}: {}", job.id(), reason);
 		}
 		for (JobRecord job : jobs.findByState(JobState.QUEUED)) {
 			try {
@@ -178,6 +191,14 @@ class JobService {
 		catch (DatasetUnavailableException ex) {
 			throw new InvalidJobException(HttpStatus.CONFLICT, "Dataset unavailable", "dataset",
 					hyperparameters.dataset(), ex.getMessage());
+		}
+		int available = datasets.get(hyperparameters.dataset()).train().count();
+		Integer limit = hyperparameters.trainLimit();
+		long images = (long) hyperparameters.epochs() * (limit == null ? available : Math.min(limit, available));
+		if (images > properties.maxTrainingImages()) {
+			throw new InvalidJobException(HttpStatus.BAD_REQUEST, "Invalid hyperparameters", "epochs",
+					hyperparameters.epochs(), "epochs x training images = " + images + ", more than the "
+							+ properties.maxTrainingImages() + " one job may train on (atelier.jobs.max-training-images)");
 		}
 		return hyperparameters;
 	}
@@ -224,7 +245,8 @@ class JobService {
 		Progress progress = state != null && job.state() == JobState.RUNNING ? state.progress()
 				: finishedProgress(job);
 		List<JobView.CheckpointView> checkpoints = store.list(job.id()).stream().map(this::checkpointView).toList();
-		return new JobView(job.id(), job.state(), job.hyperparameters(), progress, job.history(), job.evaluation(),
+		return new JobView(job.id(), job.state(), job.hyperparameters(), progress, job.history(), job.resumes(),
+				job.evaluation(),
 				checkpoints, job.error(), job.cancelRequested(), job.createdAt(), job.startedAt(), job.finishedAt());
 	}
 

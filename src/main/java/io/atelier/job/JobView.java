@@ -7,7 +7,7 @@ import java.util.List;
  * A job as clients see it.
  */
 record JobView(String id, JobState state, Hyperparameters hyperparameters, Progress progress,
-		List<EpochResult> history, Evaluation evaluation, List<CheckpointView> checkpoints, String error,
+		List<EpochResult> history, List<Resumption> resumes, Evaluation evaluation, List<CheckpointView> checkpoints, String error,
 		boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt) {
 
 	/**

@@ -1,11 +1,18 @@
 package io.atelier.job;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
 
 /**
  * Adam exactly as {@code torch.optim.Adam} computes it. DJL's {@code Adam} folds the bias correction
@@ -13,6 +20,9 @@ import ai.djl.training.optimizer.Optimizer;
  * PyTorch's terms divides epsilon by sqrt(1 - beta2^t): at the first step it is 32 times larger,
  * enough to change the first batches' updates of parameters with small gradients. Passing
  * epsilon * sqrt(1 - beta2^t) to the same fused native update gives PyTorch's arithmetic.
+ * <p>
+ * Its state (both moments and the step count of every parameter) can be saved with a checkpoint and
+ * restored, so that a resumed job continues exactly where it stopped.
  */
 final class PyTorchAdam extends Optimizer {
 
@@ -22,7 +32,13 @@ final class PyTorchAdam extends Optimizer {
 
 	private static final float EPSILON = 1e-8f;
 
+	private static final int STATE_FORMAT = 1;
+
+	private static final int MAX_ARRAY_BYTES = 1 << 30;
+
 	private final float learningRate;
+
+	private final Map<String, Integer> steps = new ConcurrentHashMap<>();
 
 	private final Map<String, Map<ai.djl.Device, NDArray>> means = new ConcurrentHashMap<>();
 
@@ -35,7 +51,7 @@ final class PyTorchAdam extends Optimizer {
 
 	@Override
 	public void update(String parameterId, NDArray weight, NDArray grad) {
-		int step = updateCount(parameterId);
+		int step = steps.merge(parameterId, 1, Integer::sum);
 		double correction1 = 1 - Math.pow(BETA1, step);
 		double correction2 = 1 - Math.pow(BETA2, step);
 		float correctedRate = (float) (learningRate * Math.sqrt(correction2) / correction1);
@@ -46,6 +62,60 @@ final class PyTorchAdam extends Optimizer {
 		weight.getNDArrayInternal()
 			.adamUpdate(inputs, new NDList(weight), learningRate, correctedRate, 0, rescaleGrad, clipGrad, BETA1, BETA2,
 					epsilon, true, false);
+	}
+
+	/** Writes every parameter's state under its name in the block; ids differ from process to process. */
+	void save(ParameterList parameters, DataOutputStream out) throws IOException {
+		out.writeInt(STATE_FORMAT);
+		out.writeInt(parameters.size());
+		for (Pair<String, Parameter> parameter : parameters) {
+			String id = parameter.getValue().getId();
+			out.writeUTF(parameter.getKey());
+			out.writeInt(steps.getOrDefault(id, 0));
+			boolean started = means.containsKey(id);
+			out.writeBoolean(started);
+			if (started) {
+				write(out, means.get(id).values().iterator().next());
+				write(out, variances.get(id).values().iterator().next());
+			}
+		}
+	}
+
+	/** Restores what {@link #save} wrote, for the same architecture; arrays go to {@code manager}. */
+	void load(ParameterList parameters, DataInputStream in, NDManager manager) throws IOException {
+		if (in.readInt() != STATE_FORMAT || in.readInt() != parameters.size()) {
+			throw new IOException("The optimizer state does not match this network");
+		}
+		for (int i = 0; i < parameters.size(); i++) {
+			String name = in.readUTF();
+			Parameter parameter = parameters.get(name);
+			if (parameter == null) {
+				throw new IOException("The optimizer state names an unknown parameter: " + name);
+			}
+			String id = parameter.getId();
+			steps.put(id, in.readInt());
+			if (in.readBoolean()) {
+				ai.djl.Device device = parameter.getArray().getDevice();
+				means.put(id, new ConcurrentHashMap<>(Map.of(device, read(in, manager))));
+				variances.put(id, new ConcurrentHashMap<>(Map.of(device, read(in, manager))));
+			}
+		}
+	}
+
+	private static void write(DataOutputStream out, NDArray array) throws IOException {
+		byte[] bytes = array.encode();
+		out.writeInt(bytes.length);
+		out.write(bytes);
+	}
+
+	private static NDArray read(DataInputStream in, NDManager manager) throws IOException {
+		int length = in.readInt();
+		if (length < 0 || length > MAX_ARRAY_BYTES) {
+			throw new IOException("The optimizer state is corrupt: an array of " + length + " bytes");
+		}
+		byte[] bytes = new byte[length];
+		in.readFully(bytes);
+		return manager.decode(bytes);
 	}
 
 	private static final class Builder extends OptimizerBuilder<Builder> {

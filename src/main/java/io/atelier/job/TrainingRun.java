@@ -7,6 +7,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -15,13 +16,16 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.LabeledDataset;
 import io.atelier.network.Architecture;
 
 /**
  * One job's training: our own epoch loop rather than {@code EasyTrain.fit}, so that cancellation is
- * seen within one batch and every batch's native memory is freed as soon as the batch is done.
+ * seen within one batch and every batch's native memory is freed as soon as the batch is done. A run
+ * may start where an earlier one stopped: the data order of an epoch depends only on the seed and
+ * the epoch, so restoring parameters, optimizer state and the epoch's totals continues it exactly.
  */
 final class TrainingRun {
 
@@ -39,12 +43,15 @@ final class TrainingRun {
 
 	private final BooleanSupplier cancelled;
 
+	private final Resume resume;
+
 	TrainingRun(Hyperparameters hyperparameters, LabeledDataset dataset, Listener listener,
-			BooleanSupplier cancelled) {
+			BooleanSupplier cancelled, Resume resume) {
 		this.hyperparameters = hyperparameters;
 		this.dataset = dataset;
 		this.listener = listener;
 		this.cancelled = cancelled;
+		this.resume = resume;
 	}
 
 	/** Trains every epoch; returns the final test-set evaluation, or throws {@link CancelledException}. */
@@ -52,48 +59,71 @@ final class TrainingRun {
 		ImageSet train = trainingImages();
 		Architecture architecture = Architecture.byId(hyperparameters.architecture()).orElseThrow();
 		Shape inputShape = new Shape(1, 1, train.rows(), train.cols());
-		try (Model model = architecture.newModel(dataset.classes(), inputShape, hyperparameters.seed());
-				Trainer trainer = model.newTrainer(trainingConfig())) {
-			// Grad mode is thread-local in libtorch and on by default; evaluation must not record graphs.
-			JniUtils.setGradMode(false);
-			TestEvaluator evaluator = new TestEvaluator(dataset.test(), dataset.classes());
-			BatchSource batches = new BatchSource(train, hyperparameters.batchSize());
-			TestEvaluator.Result last = null;
-			EpochResult result = null;
-			for (int epoch = 1; epoch <= hyperparameters.epochs(); epoch++) {
-				long start = System.nanoTime();
-				PassTotals totals = trainEpoch(trainer, batches, train.count(), epoch);
-				double seconds = (System.nanoTime() - start) / 1e9;
-				long evaluationStart = System.nanoTime();
-				last = evaluator.evaluate(trainer);
-				double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
-				result = new EpochResult(epoch, totals.lossSum / totals.batches,
-						(double) totals.correct / totals.seen, last.loss(), last.accuracy(), seconds,
-						evaluationSeconds, totals.seen / seconds);
-				listener.epochFinished(result, model);
+		Optimizer optimizer = optimizer();
+		try (Model model = architecture.newModel(dataset.classes(), inputShape, hyperparameters.seed())) {
+			if (resume != null) {
+				resume.restoreParameters(model);
+				requireGradients(model);
 			}
-			listener.trainingFinished(result, model);
-			return Evaluation.of(dataset.classNames(), last.confusion());
+			try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+				.optOptimizer(optimizer))) {
+				if (resume != null && optimizer instanceof PyTorchAdam adam) {
+					resume.restoreOptimizer(adam, model);
+				}
+				return train(model, trainer, optimizer, train);
+			}
 		}
 	}
 
-	private PassTotals trainEpoch(Trainer trainer, BatchSource batches, int count, int epoch) {
+	private Evaluation train(Model model, Trainer trainer, Optimizer optimizer, ImageSet train) {
+		// Grad mode is thread-local in libtorch and on by default; evaluation must not record graphs.
+		JniUtils.setGradMode(false);
+		Snapshot snapshot = new Snapshot(model, optimizer instanceof PyTorchAdam adam ? adam : null);
+		TestEvaluator evaluator = new TestEvaluator(dataset.test(), dataset.classes());
+		BatchSource batches = new BatchSource(train, hyperparameters.batchSize());
+		int firstEpoch = resume == null ? 1 : resume.epoch();
+		TestEvaluator.Result last = null;
+		EpochResult result = resume == null ? null : resume.previous();
+		for (int epoch = firstEpoch; epoch <= hyperparameters.epochs(); epoch++) {
+			boolean resumed = resume != null && epoch == firstEpoch;
+			EpochTotals totals = trainEpoch(trainer, batches, train.count(), epoch,
+					resumed ? resume.batch() : 0, resumed ? resume.totals() : EpochTotals.NONE, snapshot);
+			long evaluationStart = System.nanoTime();
+			last = evaluator.evaluate(trainer);
+			double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
+			result = new EpochResult(epoch, totals.lossSum() / totals.batches(),
+					(double) totals.correct() / totals.seen(), last.loss(), last.accuracy(), totals.seconds(),
+					evaluationSeconds, totals.seen() / totals.seconds());
+			listener.epochFinished(result, snapshot);
+		}
+		if (last == null) {
+			// Stopped after its last epoch's checkpoint but before its end was recorded.
+			last = evaluator.evaluate(trainer);
+		}
+		listener.trainingFinished(result, snapshot);
+		return Evaluation.of(dataset.classNames(), last.confusion());
+	}
+
+	private EpochTotals trainEpoch(Trainer trainer, BatchSource batches, int count, int epoch, int firstBatch,
+			EpochTotals sofar, Snapshot snapshot) {
 		int[] order = BatchSource.order(count, hyperparameters.shuffle(), hyperparameters.seed(), epoch);
-		PassTotals totals = new PassTotals();
-		for (int index = 0; index < batches.batches(); index++) {
+		EpochTotals totals = sofar;
+		long epochStart = System.nanoTime();
+		for (int index = firstBatch; index < batches.batches(); index++) {
 			if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+				listener.interrupted(epoch, index, totals.plusSeconds((System.nanoTime() - epochStart) / 1e9), snapshot);
 				throw new CancelledException(epoch, index);
 			}
 			long start = System.nanoTime();
 			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index)) {
-				trainBatch(trainer, batch, totals);
+				totals = trainBatch(trainer, batch, totals);
 			}
 			listener.batchFinished(epoch, index + 1, batches.batches(), System.nanoTime() - start);
 		}
-		return totals;
+		return totals.plusSeconds((System.nanoTime() - epochStart) / 1e9);
 	}
 
-	private static void trainBatch(Trainer trainer, Batch batch, PassTotals totals) {
+	private static EpochTotals trainBatch(Trainer trainer, Batch batch, EpochTotals totals) {
 		NDArray logits;
 		NDArray loss;
 		GRADIENT_COLLECTION.lock();
@@ -106,10 +136,17 @@ final class TrainingRun {
 			GRADIENT_COLLECTION.unlock();
 		}
 		trainer.step();
-		totals.lossSum += loss.getFloat();
-		totals.correct += logits.argMax(1).eq(batch.getLabels().head()).countNonzero().getLong();
-		totals.seen += batch.getSize();
-		totals.batches++;
+		long correct = logits.argMax(1).eq(batch.getLabels().head()).countNonzero().getLong();
+		return totals.add(loss.getFloat(), correct, batch.getSize());
+	}
+
+	/** Loaded parameters are plain arrays; training needs them to record gradients again. */
+	private static void requireGradients(Model model) {
+		for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+			if (parameter.getValue().requiresGradient()) {
+				parameter.getValue().getArray().setRequiresGradient(true);
+			}
+		}
 	}
 
 	private ImageSet trainingImages() {
@@ -117,27 +154,37 @@ final class TrainingRun {
 		return limit == null ? dataset.train() : dataset.train().first(limit);
 	}
 
-	private DefaultTrainingConfig trainingConfig() {
-		Tracker rate = Tracker.fixed(hyperparameters.learningRate().floatValue());
-		Optimizer optimizer = switch (hyperparameters.optimizer()) {
+	private Optimizer optimizer() {
+		return switch (hyperparameters.optimizer()) {
 			case ADAM -> new PyTorchAdam(hyperparameters.learningRate().floatValue());
 			case SGD -> Optimizer.sgd()
-				.setLearningRateTracker(rate)
+				.setLearningRateTracker(Tracker.fixed(hyperparameters.learningRate().floatValue()))
 				.optMomentum(hyperparameters.momentum().floatValue())
 				.build();
 		};
-		return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
 	}
 
-	private static final class PassTotals {
+	/** The model as it stands, and the optimizer whose state can be saved with it (Adam's; else none). */
+	record Snapshot(Model model, PyTorchAdam adam) {
+	}
 
-		double lossSum;
+	/** Where a run starts when it continues an earlier one, and how to restore that one's state. */
+	interface Resume {
 
-		long correct;
+		/** The epoch to continue, 1-based. */
+		int epoch();
 
-		long seen;
+		/** Batches of that epoch already trained. */
+		int batch();
 
-		int batches;
+		EpochTotals totals();
+
+		/** The last finished epoch, if the run resumes after all of them. */
+		EpochResult previous();
+
+		void restoreParameters(Model model);
+
+		void restoreOptimizer(PyTorchAdam optimizer, Model model);
 
 	}
 
@@ -148,10 +195,13 @@ final class TrainingRun {
 		void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos);
 
 		/** Called after each epoch with the model as it stands, for a checkpoint. */
-		void epochFinished(EpochResult result, Model model);
+		void epochFinished(EpochResult result, Snapshot snapshot);
+
+		/** Called when the run stops before {@code batch} of {@code epoch}, before it unwinds. */
+		void interrupted(int epoch, int batch, EpochTotals totals, Snapshot snapshot);
 
 		/** Called once after the last epoch, for the final model. */
-		void trainingFinished(EpochResult last, Model model);
+		void trainingFinished(EpochResult last, Snapshot snapshot);
 
 	}
 

@@ -44,6 +44,10 @@ public class CheckpointStore {
 
 	static final String METADATA = "checkpoint.json";
 
+	static final String OPTIMIZER = "optimizer.state";
+
+	private static final String RESUME_DIR = "resume";
+
 	private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
 	private static final Pattern EPOCH_DIR = Pattern.compile("epoch-(\\d{4,})");
@@ -66,18 +70,44 @@ public class CheckpointStore {
 		this.events = events;
 	}
 
-	/** Writes the checkpoint of one epoch, then prunes the job's older epoch checkpoints. */
-	public Checkpoint save(String jobId, Block block, CheckpointMetadata metadata) {
+	/**
+	 * Writes the checkpoint of one epoch, with the optimizer's state if it has one, then prunes the
+	 * job's older epoch checkpoints and any resume point, which this checkpoint supersedes.
+	 */
+	public Checkpoint save(String jobId, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
 		Path dir = checkpointsDir(jobId).resolve(String.format("epoch-%04d", metadata.epoch()));
-		writeAtomically(dir, block, metadata);
+		writeAtomically(dir, block, optimizer, metadata);
 		prune(jobId);
+		deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
 		return read(jobId, dir, false).orElseThrow();
+	}
+
+	/**
+	 * Writes where a job stopped within an epoch, when the service shuts down while it runs; its
+	 * metadata's metrics say how far the epoch got. There is one per job at most.
+	 */
+	public Checkpoint saveResumePoint(String jobId, Block block, StateWriter optimizer,
+			CheckpointMetadata metadata) {
+		Path dir = jobDir(jobId).resolve(RESUME_DIR);
+		writeAtomically(dir, block, optimizer, metadata);
+		return read(jobId, dir, false).orElseThrow();
+	}
+
+	public Optional<Checkpoint> resumePoint(String jobId) {
+		return read(jobId, jobDir(jobId).resolve(RESUME_DIR), false);
+	}
+
+	/** The job's last complete epoch checkpoint. */
+	public Optional<Checkpoint> lastEpoch(String jobId) {
+		List<Checkpoint> checkpoints = epochCheckpoints(jobId);
+		return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
 	}
 
 	/** Writes a job's final model, kept whatever pruning does. */
 	public Checkpoint saveFinal(String jobId, Block block, CheckpointMetadata metadata) {
 		Path dir = jobDir(jobId).resolve(MODEL_DIR);
-		writeAtomically(dir, block, metadata);
+		writeAtomically(dir, block, null, metadata);
+		deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
 		Checkpoint checkpoint = read(jobId, dir, true).orElseThrow();
 		events.publishEvent(new FinalModelSaved(checkpoint));
 		return checkpoint;
@@ -167,6 +197,21 @@ public class CheckpointStore {
 		}
 	}
 
+	/** Reads the optimizer state saved with a checkpoint; false when it has none. */
+	public boolean loadOptimizer(Checkpoint checkpoint, StateReader optimizer) {
+		Path file = checkpoint.directory().resolve(OPTIMIZER);
+		if (!Files.isRegularFile(file)) {
+			return false;
+		}
+		try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+			optimizer.read(in);
+			return true;
+		}
+		catch (IOException ex) {
+			throw new StoreException("Cannot load the optimizer state in " + file + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	/** Removes what a crash may have left behind: folders that were never renamed into place. */
 	public void removeIncomplete() {
 		if (!Files.isDirectory(jobsDir)) {
@@ -214,7 +259,8 @@ public class CheckpointStore {
 			return Optional.empty();
 		}
 		try {
-			int epoch = finalModel ? json.readTree(metadataFile.toFile()).path("epoch").asInt() : epochOf(dir);
+			boolean epochDir = EPOCH_DIR.matcher(dir.getFileName().toString()).matches();
+			int epoch = epochDir ? epochOf(dir) : json.readTree(metadataFile.toFile()).path("epoch").asInt();
 			long size = Files.size(metadataFile) + Files.size(parametersFile);
 			return Optional.of(new Checkpoint(jobId, epoch, finalModel, dir,
 					Files.getLastModifiedTime(metadataFile).toInstant(), size));
@@ -229,7 +275,7 @@ public class CheckpointStore {
 		return matcher.matches() ? Integer.parseInt(matcher.group(1)) : 0;
 	}
 
-	private void writeAtomically(Path target, Block block, CheckpointMetadata metadata) {
+	private void writeAtomically(Path target, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
 		Path parent = target.getParent();
 		Path temporary = parent.resolve(".tmp-" + target.getFileName() + "-" + UUID.randomUUID());
 		try {
@@ -239,6 +285,13 @@ public class CheckpointStore {
 				block.saveParameters(data);
 				data.flush();
 			});
+			if (optimizer != null) {
+				writeDurably(temporary.resolve(OPTIMIZER), out -> {
+					DataOutputStream data = new DataOutputStream(out);
+					optimizer.write(data);
+					data.flush();
+				});
+			}
 			writeDurably(temporary.resolve(METADATA), out -> out.write(json.writeValueAsBytes(metadata)));
 			syncDirectory(temporary);
 			replace(target, temporary);
@@ -311,6 +364,21 @@ public class CheckpointStore {
 			throw new IllegalArgumentException("Not a valid job id: " + jobId);
 		}
 		return jobsDir.resolve(jobId);
+	}
+
+	/** Writes state that travels with a checkpoint, such as an optimizer's moments. */
+	@FunctionalInterface
+	public interface StateWriter {
+
+		void write(DataOutputStream out) throws IOException;
+
+	}
+
+	@FunctionalInterface
+	public interface StateReader {
+
+		void read(DataInputStream in) throws IOException;
+
 	}
 
 	@FunctionalInterface

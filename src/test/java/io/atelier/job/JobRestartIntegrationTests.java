@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.atelier.AtelierApplication;
 import io.atelier.dataset.IdxFixtures;
@@ -27,7 +29,7 @@ class JobRestartIntegrationTests {
 	Path tmp;
 
 	@Test
-	void jobsSurviveARestartAndAJobCutOffByACrashEndsFailed() throws Exception {
+	void jobsSurviveARestartAndAJobCutOffByACrashIsResumed() throws Exception {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String succeeded;
 		String crashed;
@@ -48,9 +50,12 @@ class JobRestartIntegrationTests {
 			assertThat(kept.evaluation()).isNotNull();
 			assertThat(kept.checkpoints()).extracting(JobView.CheckpointView::finalModel).contains(true);
 
-			JobView failed = service.find(crashed).orElseThrow();
-			assertThat(failed.state()).isEqualTo(JobState.FAILED);
-			assertThat(failed.error()).startsWith("Interrupted: the service stopped while this job was running");
+			awaitState(service, crashed, JobState.SUCCEEDED);
+			JobView resumed = service.find(crashed).orElseThrow();
+			assertThat(resumed.resumes()).singleElement().satisfies(resumption -> {
+				assertThat(resumption.fromEpoch()).isEqualTo(1);
+				assertThat(resumption.reason()).contains("restarted from the beginning");
+			});
 
 			int port = ((WebServerApplicationContext) second).getWebServer().getPort();
 			String models = java.net.http.HttpClient.newHttpClient()
@@ -65,27 +70,56 @@ class JobRestartIntegrationTests {
 	}
 
 	@Test
-	void aJobRunningAtShutdownStopsAtItsNextBatchAndKeepsItsCheckpoint() throws IOException {
+	void aJobRunningAtShutdownSavesWhereItStoppedAndResumesThereOnTheNextStart() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String running;
 		try (ConfigurableApplicationContext context = start(fixtures)) {
 			JobService service = context.getBean(JobService.class);
-			running = service.submit(new Hyperparameters(null, null, 1000, 5, null, null, null, null, null, null)).id();
-			await().atMost(Duration.ofSeconds(60)).until(() -> service.find(running).orElseThrow().history().size() >= 1);
+			running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null)).id();
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				JobView job = service.find(running).orElseThrow();
+				return job.progress().epoch() == 2 && job.progress().batch() >= 10;
+			});
 		}
 		try (ConfigurableApplicationContext context = start(fixtures)) {
-			JobView job = context.getBean(JobService.class).find(running).orElseThrow();
-			assertThat(job.state()).isEqualTo(JobState.FAILED);
-			assertThat(job.error()).startsWith("The service shut down while this job was running");
-			assertThat(job.checkpoints()).isNotEmpty();
+			JobService service = context.getBean(JobService.class);
+			awaitState(service, running, JobState.SUCCEEDED);
+			JobView job = service.find(running).orElseThrow();
+			assertThat(job.history()).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
+			assertThat(job.resumes()).singleElement().satisfies(resumption -> {
+				assertThat(resumption.fromEpoch()).isEqualTo(2);
+				assertThat(resumption.fromBatch()).isBetween(10, 99);
+				assertThat(resumption.reason()).contains("from the point saved at shutdown");
+			});
+			assertThat(tmp.resolve("data/jobs/" + running + "/resume")).doesNotExist();
+			assertThat(job.checkpoints()).extracting(JobView.CheckpointView::finalModel).contains(true);
 		}
 	}
 
-	private ConfigurableApplicationContext start(Path fixtures) {
-		return new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
-				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"), "--atelier.datasets.fashion-mnist.dir=" + fixtures,
+	@Test
+	void withOnRestartFailAnInterruptedJobEndsFailedAndKeepsItsCheckpoints() throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
+		String crashed;
+		try (ConfigurableApplicationContext first = start(fixtures)) {
+			JobRepository repository = first.getBean(JobRepository.class);
+			crashed = insert(repository, "crashed-job");
+			repository.markRunning(crashed, Instant.now());
+		}
+		try (ConfigurableApplicationContext second = start(fixtures, "--atelier.jobs.on-restart=fail")) {
+			JobView failed = second.getBean(JobService.class).find(crashed).orElseThrow();
+			assertThat(failed.state()).isEqualTo(JobState.FAILED);
+			assertThat(failed.error()).startsWith("Interrupted: the service stopped while this job was running")
+				.contains("on-restart is FAIL");
+		}
+	}
+
+	private ConfigurableApplicationContext start(Path fixtures, String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--atelier.security.insecure-local-mode=true",
+				"--atelier.data-dir=" + tmp.resolve("data"), "--atelier.datasets.fashion-mnist.dir=" + fixtures,
 				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
-				"--atelier.datasets.fashion-mnist.verify-checksums=false");
+				"--atelier.datasets.fashion-mnist.verify-checksums=false"));
+		arguments.addAll(List.of(more));
+		return new SpringApplicationBuilder(AtelierApplication.class).run(arguments.toArray(String[]::new));
 	}
 
 	private static String insert(JobRepository repository, String id) {

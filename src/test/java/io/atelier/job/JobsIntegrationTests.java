@@ -54,6 +54,7 @@ class JobsIntegrationTests {
 		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
 		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");
 		registry.add("atelier.jobs.queue-capacity", () -> "1");
+		registry.add("atelier.jobs.max-training-images", () -> "600000");
 	}
 
 	@BeforeEach
@@ -101,7 +102,7 @@ class JobsIntegrationTests {
 
 	@Test
 	void aFullQueueRefusesAndQueuedAndRunningJobsCancel() {
-		String running = post("/jobs", "{\"epochs\": 1000, \"batchSize\": 10}").location();
+		String running = post("/jobs", "{\"epochs\": 500, \"batchSize\": 10}").location();
 		waitFor(running, state -> state.equals("RUNNING"));
 		String queued = post("/jobs", "{\"epochs\": 1}").location();
 		assertThat(get(queued).body().path("state").asString()).isEqualTo("QUEUED");
@@ -162,6 +163,15 @@ class JobsIntegrationTests {
 			.contains("event:state", "event:end", "SUCCEEDED");
 		assertThat(http.send(HttpRequest.newBuilder(uri("/jobs/unknown/events")).build(),
 				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aJobLargerThanTheTrainingLimitIsRefused() {
+		Response refused = post("/jobs", "{\"epochs\": 601}");
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(refused.body().path("errors").get(0).path("field").asString()).isEqualTo("epochs");
+		assertThat(refused.body().path("detail").asString()).contains("601000", "atelier.jobs.max-training-images");
+		assertThat(post("/jobs", "{\"epochs\": 601, \"trainLimit\": 100}").status()).isEqualTo(202);
 	}
 
 	@Test

@@ -22,7 +22,7 @@ class TrainingRunTests {
 	@Test
 	void learnsAndReportsEveryEpoch() {
 		Recording recording = new Recording();
-		Evaluation evaluation = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, recording, () -> false).run();
+		Evaluation evaluation = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, recording, () -> false, null).run();
 		assertThat(recording.epochs).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
 		EpochResult last = recording.epochs.get(2);
 		assertThat(last.testAccuracy()).isGreaterThan(0.9);
@@ -49,7 +49,7 @@ class TrainingRunTests {
 				}
 			}
 		};
-		TrainingRun run = new TrainingRun(hyperparameters(5, 50), SYNTHETIC, recording, cancelled::get);
+		TrainingRun run = new TrainingRun(hyperparameters(5, 50), SYNTHETIC, recording, cancelled::get, null);
 		assertThatThrownBy(run::run).isInstanceOfSatisfying(TrainingRun.CancelledException.class,
 				ex -> assertThat(ex.where()).isEqualTo("in epoch 2 after 3 batches"));
 		assertThat(recording.batches.get()).isEqualTo(20 + 3);
@@ -58,18 +58,54 @@ class TrainingRunTests {
 	}
 
 	@Test
+	void aRunStoppedWithinAnEpochAndResumedEndsExactlyAsAnUninterruptedOne() {
+		Recording whole = new Recording();
+		Evaluation uninterrupted = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, whole, () -> false, null).run();
+
+		AtomicBoolean stop = new AtomicBoolean();
+		Saved saved = new Saved();
+		Recording first = new Recording() {
+			@Override
+			public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
+				stop.set(epoch == 2 && batch == 7);
+			}
+
+			@Override
+			public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
+				saved.capture(epoch, totals, snapshot);
+			}
+		};
+		assertThatThrownBy(() -> new TrainingRun(hyperparameters(3, 50), SYNTHETIC, first, stop::get, null).run())
+			.isInstanceOf(TrainingRun.CancelledException.class);
+		assertThat(saved.totals.batches()).isEqualTo(7);
+
+		Recording second = new Recording();
+		Evaluation resumed = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, second, () -> false, saved).run();
+		assertThat(second.epochs).extracting(EpochResult::epoch).containsExactly(2, 3);
+		for (int i = 0; i < 2; i++) {
+			EpochResult expected = whole.epochs.get(i + 1);
+			EpochResult actual = second.epochs.get(i);
+			assertThat(actual.trainLoss()).as("train loss, epoch %d", actual.epoch())
+				.isCloseTo(expected.trainLoss(), org.assertj.core.data.Offset.offset(1e-6));
+			assertThat(actual.trainAccuracy()).isEqualTo(expected.trainAccuracy());
+			assertThat(actual.testLoss()).isCloseTo(expected.testLoss(), org.assertj.core.data.Offset.offset(1e-6));
+		}
+		assertThat(resumed.confusionMatrix()).isDeepEqualTo(uninterrupted.confusionMatrix());
+	}
+
+	@Test
 	void freesEveryBatchAndEverythingAtTheEnd() {
-		new TrainingRun(hyperparameters(1, 100), SYNTHETIC, new Recording(), () -> false).run();
+		new TrainingRun(hyperparameters(1, 100), SYNTHETIC, new Recording(), () -> false, null).run();
 		int before = engineArrays();
 		List<Integer> arraysAfterEachEpoch = new ArrayList<>();
 		Recording recording = new Recording() {
 			@Override
-			public void epochFinished(EpochResult result, Model model) {
-				super.epochFinished(result, model);
-				arraysAfterEachEpoch.add(model.getNDManager().getManagedArrays().size());
+			public void epochFinished(EpochResult result, TrainingRun.Snapshot snapshot) {
+				super.epochFinished(result, snapshot);
+				arraysAfterEachEpoch.add(snapshot.model().getNDManager().getManagedArrays().size());
 			}
 		};
-		new TrainingRun(hyperparameters(4, 100), SYNTHETIC, recording, () -> false).run();
+		new TrainingRun(hyperparameters(4, 100), SYNTHETIC, recording, () -> false, null).run();
 		assertThat(arraysAfterEachEpoch).hasSize(4).allMatch(count -> count.equals(arraysAfterEachEpoch.get(0)));
 		assertThat(engineArrays()).isEqualTo(before);
 	}
@@ -80,7 +116,7 @@ class TrainingRunTests {
 		try {
 			List<java.util.concurrent.Future<Evaluation>> runs = new ArrayList<>();
 			for (int i = 0; i < 2; i++) {
-				runs.add(pool.submit(() -> new TrainingRun(hyperparameters(2, 50), SYNTHETIC, new Recording(), () -> false)
+				runs.add(pool.submit(() -> new TrainingRun(hyperparameters(2, 50), SYNTHETIC, new Recording(), () -> false, null)
 					.run()));
 			}
 			for (java.util.concurrent.Future<Evaluation> run : runs) {
@@ -97,7 +133,7 @@ class TrainingRunTests {
 		Hyperparameters sgd = new Hyperparameters(null, null, 4, 20, 0.01, OptimizerKind.SGD, 0.9, 1L, true, null)
 			.withDefaults();
 		Recording recording = new Recording();
-		new TrainingRun(sgd, SYNTHETIC, recording, () -> false).run();
+		new TrainingRun(sgd, SYNTHETIC, recording, () -> false, null).run();
 		assertThat(recording.epochs.get(3).trainLoss()).isLessThan(recording.epochs.get(0).trainLoss());
 		assertThat(recording.epochs.get(3).testAccuracy()).isGreaterThan(0.5);
 	}
@@ -106,10 +142,83 @@ class TrainingRunTests {
 	void reachesEightyPercentOnRealFashionMnistInOneEpoch() {
 		LabeledDataset real = RealFashionMnist.load();
 		Recording recording = new Recording();
-		new TrainingRun(Hyperparameters.DEFAULTS.withDefaults().withEpochs(1), real, recording, () -> false).run();
+		new TrainingRun(Hyperparameters.DEFAULTS.withDefaults().withEpochs(1), real, recording, () -> false, null).run();
 		EpochResult epoch = recording.epochs.get(0);
 		assertThat(epoch.testAccuracy()).isGreaterThanOrEqualTo(0.80);
 		assertThat(recording.batches.get()).isEqualTo(600);
+	}
+
+	/** A resume point kept in memory, as the store keeps one on the volume. */
+	private static final class Saved implements TrainingRun.Resume {
+
+		int epoch;
+
+		EpochTotals totals;
+
+		byte[] parameters;
+
+		byte[] optimizer;
+
+		void capture(int epoch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
+			this.epoch = epoch;
+			this.totals = totals;
+			try {
+				java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+				snapshot.model().getBlock().saveParameters(new java.io.DataOutputStream(bytes));
+				parameters = bytes.toByteArray();
+				bytes.reset();
+				java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+				snapshot.adam().save(snapshot.model().getBlock().getParameters(), out);
+				out.flush();
+				optimizer = bytes.toByteArray();
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}
+
+		@Override
+		public int epoch() {
+			return epoch;
+		}
+
+		@Override
+		public int batch() {
+			return totals.batches();
+		}
+
+		@Override
+		public EpochTotals totals() {
+			return totals;
+		}
+
+		@Override
+		public EpochResult previous() {
+			return null;
+		}
+
+		@Override
+		public void restoreParameters(Model model) {
+			try {
+				model.getBlock().loadParameters(model.getNDManager(),
+						new java.io.DataInputStream(new java.io.ByteArrayInputStream(parameters)));
+			}
+			catch (java.io.IOException | ai.djl.MalformedModelException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		@Override
+		public void restoreOptimizer(PyTorchAdam adam, Model model) {
+			try {
+				adam.load(model.getBlock().getParameters(),
+						new java.io.DataInputStream(new java.io.ByteArrayInputStream(optimizer)), model.getNDManager());
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}
+
 	}
 
 	/** Every array the engine holds: all managers descend from its system manager. */
@@ -137,12 +246,16 @@ class TrainingRunTests {
 		}
 
 		@Override
-		public void epochFinished(EpochResult result, Model model) {
+		public void epochFinished(EpochResult result, TrainingRun.Snapshot snapshot) {
 			epochs.add(result);
 		}
 
 		@Override
-		public void trainingFinished(EpochResult last, Model model) {
+		public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
+		}
+
+		@Override
+		public void trainingFinished(EpochResult last, TrainingRun.Snapshot snapshot) {
 			finished = true;
 		}
 

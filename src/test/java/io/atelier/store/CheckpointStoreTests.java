@@ -51,7 +51,7 @@ class CheckpointStoreTests {
 
 	@Test
 	void savesParametersAndSidecarUnderTheJob() {
-		Checkpoint checkpoint = store.save(JOB, model.getBlock(), metadata(1));
+		Checkpoint checkpoint = store.save(JOB, model.getBlock(), null, metadata(1));
 		assertThat(checkpoint.directory()).isEqualTo(dataDir.resolve("jobs/job-1/checkpoints/epoch-0001"));
 		assertThat(checkpoint.directory().resolve("parameters.params")).isNotEmptyFile();
 		assertThat(checkpoint.epoch()).isEqualTo(1);
@@ -64,7 +64,7 @@ class CheckpointStoreTests {
 
 	@Test
 	void loadsBackTheSameParameters() {
-		Checkpoint checkpoint = store.save(JOB, model.getBlock(), metadata(1));
+		Checkpoint checkpoint = store.save(JOB, model.getBlock(), null, metadata(1));
 		try (Model loaded = Architecture.SEED_CNN.newEmptyModel(10)) {
 			store.loadParameters(checkpoint, loaded.getBlock(), loaded.getNDManager());
 			for (int i = 0; i < 10; i++) {
@@ -77,7 +77,7 @@ class CheckpointStoreTests {
 	@Test
 	void prunesToTheConfiguredNumberButKeepsTheFinalModel() {
 		for (int epoch = 1; epoch <= 4; epoch++) {
-			store.save(JOB, model.getBlock(), metadata(epoch));
+			store.save(JOB, model.getBlock(), null, metadata(epoch));
 		}
 		store.saveFinal(JOB, model.getBlock(), metadata(4));
 		List<Checkpoint> checkpoints = store.list(JOB);
@@ -88,9 +88,9 @@ class CheckpointStoreTests {
 
 	@Test
 	void aFailedWriteLeavesNoCheckpointAndKeepsThePreviousOne() throws IOException {
-		store.save(JOB, model.getBlock(), metadata(1));
+		store.save(JOB, model.getBlock(), null, metadata(1));
 		byte[] before = Files.readAllBytes(dataDir.resolve("jobs/job-1/checkpoints/epoch-0001/parameters.params"));
-		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), metadata(2))).isInstanceOf(StoreException.class)
+		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), null, metadata(2))).isInstanceOf(StoreException.class)
 			.hasMessageContaining("epoch-0002")
 			.hasMessageContaining("disk full");
 		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(1);
@@ -100,16 +100,16 @@ class CheckpointStoreTests {
 
 	@Test
 	void rewritingAnEpochReplacesItWhole() {
-		store.save(JOB, model.getBlock(), metadata(1));
-		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), metadata(1))).isInstanceOf(StoreException.class);
+		store.save(JOB, model.getBlock(), null, metadata(1));
+		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), null, metadata(1))).isInstanceOf(StoreException.class);
 		assertThat(store.list(JOB)).hasSize(1);
-		store.save(JOB, model.getBlock(), metadata(1));
+		store.save(JOB, model.getBlock(), null, metadata(1));
 		assertThat(entries(dataDir.resolve("jobs/job-1/checkpoints"))).containsExactly("epoch-0001");
 	}
 
 	@Test
 	void whatACrashLeftHalfWrittenIsNeverListedAndIsRemovedOnStart() throws IOException {
-		store.save(JOB, model.getBlock(), metadata(1));
+		store.save(JOB, model.getBlock(), null, metadata(1));
 		Path crashed = Files.createDirectories(dataDir.resolve("jobs/job-1/checkpoints/.tmp-epoch-0002-abc"));
 		Files.write(crashed.resolve("parameters.params"), new byte[] { 1, 2 });
 		Path noSidecar = Files.createDirectories(dataDir.resolve("jobs/job-1/checkpoints/epoch-0003"));
@@ -123,7 +123,7 @@ class CheckpointStoreTests {
 	void anUnwritableVolumeFailsWithAClearError() throws IOException {
 		Files.createDirectories(dataDir.resolve("jobs"));
 		Files.writeString(dataDir.resolve("jobs/job-1"), "a file where a folder should be");
-		assertThatThrownBy(() -> store.save(JOB, model.getBlock(), metadata(1))).isInstanceOf(StoreException.class)
+		assertThatThrownBy(() -> store.save(JOB, model.getBlock(), null, metadata(1))).isInstanceOf(StoreException.class)
 			.hasMessageStartingWith("Cannot write the checkpoint");
 	}
 
@@ -136,7 +136,7 @@ class CheckpointStoreTests {
 
 	@Test
 	void finalModelsAreListedAnnouncedAndThePinSurvivesANewStore() {
-		store.save(JOB, model.getBlock(), metadata(1));
+		store.save(JOB, model.getBlock(), null, metadata(1));
 		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
 		assertThat(published).containsExactly(new FinalModelSaved(saved));
 		assertThat(store.finalModels()).extracting(Checkpoint::jobId).containsExactly(JOB);
