@@ -71,6 +71,8 @@ class HelmChartTests {
 			.set("database.url", "jdbc:postgresql://db:5432/atelier")
 			.set("database.username", "atelier")
 			.set("database.password", "s3cret")
+			.set("auth.trainerKeys[0]", "trainer-key-0123456789abcdef0123456789")
+			.set("auth.predictorKeys[0]", "predictor-key-0123456789abcdef012345678")
 			.set("config.jobs.concurrency", 2));
 		assertThat(kinds(objects)).contains("Ingress", "ServiceMonitor", "Secret");
 		validate(objects);
@@ -78,8 +80,14 @@ class HelmChartTests {
 		assertThat(path(monitor, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
 		assertThat(String.valueOf(path(monitor, "spec", "endpoints"))).contains("/actuator/prometheus");
 		String environment = String.valueOf(path(container(find(objects, "Deployment")), "env"));
-		assertThat(environment).contains("ATELIER_JOBS_CONCURRENCY, value=2", "SPRING_DATASOURCE_PASSWORD")
-			.doesNotContain("s3cret");
+		assertThat(environment)
+			.contains("ATELIER_JOBS_CONCURRENCY, value=2", "SPRING_DATASOURCE_PASSWORD", "ATELIER_SECURITY_TRAINERKEYS",
+					"ATELIER_SECURITY_PREDICTORKEYS")
+			.doesNotContain("s3cret", "trainer-key-0123");
+		assertThat(objects).filteredOn(object -> "Secret".equals(object.get("kind")))
+			.extracting(object -> String.valueOf(object.get("data")))
+			.anySatisfy(data -> assertThat(data).contains("trainer-keys=" + java.util.Base64.getEncoder()
+				.encodeToString("trainer-key-0123456789abcdef0123456789".getBytes())));
 	}
 
 	@Test

@@ -50,7 +50,14 @@ final class IdxReader {
 		int count = nonNegative(header.getInt(4), "count", source);
 		int rows = positive(header.getInt(8), "rows", source);
 		int cols = positive(header.getInt(12), "columns", source);
-		long expected = 16L + (long) count * rows * cols;
+		long expected;
+		try {
+			expected = Math.addExact(16L, Math.multiplyExact(Math.multiplyExact((long) count, rows), cols));
+		}
+		catch (ArithmeticException ex) {
+			throw new IdxFormatException(source + " declares " + count + " images of " + rows + "x" + cols
+					+ " pixels, more than any file can hold");
+		}
 		checkLength(content, expected, source);
 		byte[] pixels = new byte[content.length - 16];
 		System.arraycopy(content, 16, pixels, 0, pixels.length);

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
 
+import io.atelier.system.JobId;
 import io.atelier.system.Problems;
 
 import org.springframework.http.HttpStatus;
@@ -47,12 +49,12 @@ class PredictionController {
 	}
 
 	@GetMapping("/models/{jobId}")
-	ModelSummary model(@PathVariable String jobId) {
+	ModelSummary model(@PathVariable @JobId String jobId) {
 		return models.find(jobId).orElseThrow(() -> ModelProblems.unknownModel(jobId));
 	}
 
 	@PutMapping("/models/default")
-	ModelSummary pin(@RequestBody DefaultModel request) {
+	ModelSummary pin(@Valid @RequestBody DefaultModel request) {
 		if (request.jobId() == null || request.jobId().isBlank()) {
 			throw badRequest("jobId is required.");
 		}
@@ -62,7 +64,7 @@ class PredictionController {
 	/** The image itself as the body. */
 	@PostMapping(path = "/predict", consumes = { MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE,
 			MediaType.IMAGE_GIF_VALUE, "image/bmp" })
-	PredictionResponse predictRaw(HttpServletRequest request, @RequestParam(required = false) String model,
+	PredictionResponse predictRaw(HttpServletRequest request, @RequestParam(required = false) @JobId String model,
 			@RequestParam(defaultValue = "3") int topK, @RequestParam(defaultValue = "auto") String invert)
 			throws IOException {
 		byte[] image = readLimited(request);
@@ -73,7 +75,7 @@ class PredictionController {
 	@PostMapping(path = "/predict", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	PredictionResponse predictMultipart(@RequestPart(name = "image", required = false) MultipartFile image,
 			@RequestPart(name = "file", required = false) MultipartFile file,
-			@RequestParam(required = false) String model, @RequestParam(defaultValue = "3") int topK,
+			@RequestParam(required = false) @JobId String model, @RequestParam(defaultValue = "3") int topK,
 			@RequestParam(defaultValue = "auto") String invert) throws IOException {
 		MultipartFile part = image != null ? image : file;
 		if (part == null) {
@@ -85,7 +87,7 @@ class PredictionController {
 	/** Several images in multipart fields named {@code images}, answered in order, in one forward pass. */
 	@PostMapping(path = "/predict/batch", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	PredictionResponse.Batch predictBatch(@RequestPart(name = "images", required = false) List<MultipartFile> images,
-			@RequestParam(required = false) String model, @RequestParam(defaultValue = "3") int topK,
+			@RequestParam(required = false) @JobId String model, @RequestParam(defaultValue = "3") int topK,
 			@RequestParam(defaultValue = "auto") String invert) throws IOException {
 		if (images == null || images.isEmpty()) {
 			throw badRequest("Send the images in multipart fields named 'images'.");
@@ -140,7 +142,7 @@ class PredictionController {
 		return Problems.error(HttpStatus.BAD_REQUEST, "Invalid request", detail);
 	}
 
-	record DefaultModel(String jobId) {
+	record DefaultModel(@JobId String jobId) {
 	}
 
 }

@@ -6,6 +6,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
+import io.atelier.system.JobId;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,13 +41,13 @@ class JobController {
 	}
 
 	@GetMapping("/{id}")
-	JobView get(@PathVariable String id) {
+	JobView get(@PathVariable @JobId String id) {
 		return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
 	}
 
 	/** Server-Sent Events: the current state, progress at most each second, each epoch, then the end. */
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	SseEmitter events(@PathVariable String id) {
+	SseEmitter events(@PathVariable @JobId String id) {
 		return jobs.events(id);
 	}
 
@@ -57,7 +59,7 @@ class JobController {
 
 	/** 202 while a running job is stopping, 200 once the job has ended (including when it already had). */
 	@PostMapping("/{id}/cancel")
-	ResponseEntity<JobView> cancel(@PathVariable String id) {
+	ResponseEntity<JobView> cancel(@PathVariable @JobId String id) {
 		JobView job = jobs.cancel(id);
 		return job.state().isTerminal() ? ResponseEntity.ok(job) : ResponseEntity.accepted().body(job);
 	}

@@ -1,6 +1,8 @@
 package io.atelier.security;
 
 import jakarta.servlet.DispatcherType;
+
+import io.atelier.system.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
 import org.springframework.security.authentication.ProviderManager;
@@ -21,6 +24,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
@@ -84,6 +89,14 @@ class SecurityConfiguration {
 			requests.requestMatchers(HttpMethod.POST, "/predict", "/predict/batch").hasRole(Role.PREDICTOR.name());
 			requests.anyRequest().hasRole(Role.TRAINER.name());
 		}).build();
+	}
+
+	/** Requests the firewall refuses before any handler runs get the same problem+json as the rest. */
+	@Bean
+	RequestRejectedHandler requestRejectedHandler(
+			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+		return (request, response, exception) -> resolver.resolveException(request, response, null,
+				new ErrorResponseException(HttpStatus.BAD_REQUEST, Problems.rejected(), exception));
 	}
 
 	@EventListener(ApplicationStartedEvent.class)

@@ -19,6 +19,12 @@ public final class Problems {
 		return problem;
 	}
 
+	/** A request the firewall refused: control characters in a name, an encoded slash in the path. */
+	public static ProblemDetail rejected() {
+		return detail(HttpStatus.BAD_REQUEST, "Request rejected", "The request has characters or a shape this service "
+				+ "refuses, such as control characters in a parameter name or an encoded slash or '..' in the path.");
+	}
+
 	public static ErrorResponseException error(HttpStatus status, String title, String detail) {
 		return new ErrorResponseException(status, detail(status, title, detail), null);
 	}

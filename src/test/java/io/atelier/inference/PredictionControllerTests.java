@@ -61,6 +61,20 @@ class PredictionControllerTests {
 	}
 
 	@Test
+	void aModelIdThatIsNotAJobIdIsRefused() {
+		for (String id : new String[] { "../../etc", ".x", "a b" }) {
+			assertThat(mvc.post().uri("/predict").queryParam("model", id).contentType(MediaType.IMAGE_PNG).content(PNG))
+				.as(id)
+				.hasStatus(HttpStatus.BAD_REQUEST)
+				.hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(mvc.get().uri("/models/{id}", id)).as(id).hasStatus(HttpStatus.BAD_REQUEST);
+			assertThat(mvc.put().uri("/models/default").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"jobId\": \"" + id + "\"}")).as(id).hasStatus(HttpStatus.BAD_REQUEST);
+		}
+		verifyNoInteractions(predictions, models);
+	}
+
+	@Test
 	void predictsFromAMultipartImageOrFileField() {
 		given(predictions.predict(any(), eq("j1"), eq(1), eq(ImageDecoder.Invert.TRUE))).willReturn(ANSWER);
 		for (String field : new String[] { "image", "file" }) {

@@ -112,6 +112,31 @@ class PredictionErrorsTests {
 			.hasStatus(HttpStatus.BAD_REQUEST);
 	}
 
+	@Test
+	void randomImagesContentTypesAndParametersNeverCauseAServerError() {
+		given(models.serving(any())).willReturn(model);
+		io.atelier.Fuzz fuzz = new io.atelier.Fuzz();
+		java.util.Random random = fuzz.random();
+		List<byte[]> seeds = List.of(TestImages.grayPng(28, 28, new byte[784]), TestImages.rgb(40, 30, 0x123456, "jpeg"),
+				TestImages.rgb(20, 20, 0xabcdef, "gif"), TestImages.rgb(20, 20, 0xabcdef, "bmp"));
+		List<String> types = List.of("image/png", "image/jpeg", "image/gif", "image/bmp", "application/octet-stream",
+				"text/plain", "multipart/form-data", "multipart/form-data; boundary=x", "image/webp");
+		List<String> parameters = List.of("", "topK=0", "topK=-3", "topK=abc", "topK=99999999999", "invert=maybe",
+				"invert=true", "model=../../etc", "model=%2e%2e%2fx", "model=" + "a".repeat(200), "model=j1");
+		for (int i = 0; i < io.atelier.Fuzz.cases(300); i++) {
+			byte[] body = fuzz.mutate(seeds.get(random.nextInt(seeds.size())));
+			String type = types.get(random.nextInt(types.size()));
+			String query = parameters.get(random.nextInt(parameters.size()));
+			MvcTestResult result = mvc.post().uri("/predict?" + query).header("Content-Type", type).content(body).exchange();
+			String description = "case " + i + " of seed " + fuzz.seed() + ": " + type + " ?" + query;
+			assertThat(result.getResponse().getStatus()).as(description).isBetween(200, 499);
+			if (result.getResponse().getStatus() >= 400) {
+				assertThat(result.getResponse().getContentType()).as(description)
+					.isEqualTo(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+			}
+		}
+	}
+
 	private void assertInvalid(byte[] body, String detail) {
 		MvcTestResult result = mvc.post().uri("/predict").contentType(MediaType.IMAGE_PNG).content(body).exchange();
 		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);

@@ -166,6 +166,16 @@ class JobControllerTests {
 	}
 
 	@Test
+	void idsThatCouldNameAnythingButAJobAreRefused() {
+		for (String id : new String[] { ".hidden", "..", "a..b%00", "x".repeat(65), "%2e%2e%2fetc", "a%2Fb" }) {
+			MvcTestResult result = mvc.get().uri("/jobs/" + id).exchange();
+			assertThat(result).as(id).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(mvc.post().uri("/jobs/" + id + "/cancel")).as(id).hasStatus(HttpStatus.BAD_REQUEST);
+		}
+		verifyNoInteractions(jobs);
+	}
+
+	@Test
 	void cancellingAnUnknownJobIsNotFound() {
 		given(jobs.cancel("nope")).willThrow(new JobNotFoundException("nope"));
 		assertThat(mvc.post().uri("/jobs/nope/cancel")).hasStatus(HttpStatus.NOT_FOUND);
@@ -185,7 +195,7 @@ class JobControllerTests {
 	}
 
 	private static JobView job(String id, JobState state) {
-		return new JobView(id, state, Hyperparameters.DEFAULTS, Progress.notStarted(10), List.of(), null, List.of(),
+		return new JobView(id, state, Hyperparameters.DEFAULTS, Progress.notStarted(10), List.of(), List.of(), null, List.of(),
 				null, false, Instant.parse("2026-01-01T00:00:00Z"), null, null);
 	}
 
