@@ -46,3 +46,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "atelier.databaseSecret" -}}
 {{- default (printf "%s-database" (include "atelier.fullname" .)) .Values.database.existingSecret }}
 {{- end }}
+
+{{- define "atelier.authSecret" -}}
+{{- default (printf "%s-auth" (include "atelier.fullname" .)) .Values.auth.existingSecret }}
+{{- end }}
