@@ -13,29 +13,18 @@ seeds=("$@"); [ ${#seeds[@]} -gt 0 ] || seeds=(0 1 2)
 epochs=${EPOCHS:-10}
 shuffle=${SHUFFLE:-true}
 port=${PORT:-18080}
-jar=${JAR:-$(ls target/atelier-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}
-if [ -z "$jar" ]; then ./mvnw -q -B -DskipTests package; jar=$(ls target/atelier-*.jar | grep -v original | head -n 1); fi
+. bench/lib.sh
 
-data=$(mktemp -d)
-log="$data/atelier.log"
-GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
-  java -jar "$jar" --server.port="$port" --atelier.data-dir="$data" >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do curl -sf "localhost:$port/actuator/health/readiness" >/dev/null && break; sleep 0.5; done
+work=$(mktemp -d)
+start_atelier "$port" "$work"
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n 1)"
+machine
 results=()
 for seed in "${seeds[@]}"; do
-  id=$(curl -sf -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' \
+  id=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' \
         -d "{\"epochs\": $epochs, \"seed\": $seed, \"shuffle\": $shuffle}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  while :; do
-    job=$(curl -sf "localhost:$port/jobs/$id")
-    state=$(printf '%s' "$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
-    case "$state" in SUCCEEDED|FAILED|CANCELLED) break;; esac
-    sleep 1
-  done
-  [ "$state" = SUCCEEDED ] || { echo "job $id ended $state"; printf '%s\n' "$job"; exit 1; }
+  job=$(wait_for_job "$id")
   results+=("$job")
   printf '%s' "$job" | python3 -c '
 import json, sys

@@ -50,6 +50,7 @@ class HelmChartTests {
 		Map<String, Object> deployment = find(objects, "Deployment");
 		assertThat(path(deployment, "spec", "strategy", "type")).isEqualTo("Recreate");
 		assertThat(path(deployment, "spec", "replicas")).isEqualTo(1);
+		assertThat(path(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds")).isEqualTo(60);
 		Map<String, Object> container = container(deployment);
 		assertThat(path(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
 		assertThat(path(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");

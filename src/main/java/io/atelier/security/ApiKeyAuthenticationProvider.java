@@ -62,10 +62,6 @@ class ApiKeyAuthenticationProvider implements AuthenticationProvider {
 		return PreAuthenticatedAuthenticationToken.class.isAssignableFrom(authentication);
 	}
 
-	int count(Role role) {
-		return (int) keys.stream().filter(key -> key.role() == role).count();
-	}
-
 	private static byte[] sha256(String key) {
 		try {
 			return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

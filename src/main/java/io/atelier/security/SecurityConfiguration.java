@@ -112,9 +112,8 @@ class SecurityConfiguration {
 					+ "ATELIER_SECURITY_INSECURE_LOCAL_MODE=true.", ApiKeyAuthenticationProvider.MINIMUM_KEY_LENGTH);
 		}
 		else {
-			ApiKeyAuthenticationProvider keys = apiKeyAuthenticationProvider();
-			log.info("API keys: {} trainer, {} predictor; metrics {}", keys.count(Role.TRAINER),
-					keys.count(Role.PREDICTOR), properties.metricsPublic() ? "open" : "need a key");
+			log.info("API keys: {} trainer, {} predictor; metrics {}", properties.trainerKeys().size(),
+					properties.predictorKeys().size(), properties.metricsPublic() ? "open" : "need a key");
 		}
 	}
 
