@@ -63,9 +63,10 @@ class JobRunner {
 		try {
 			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
 			Recorder recorder = new Recorder(id, hyperparameters, dataset, progress);
-			StoredResume resume = resumeFrom(id).orElse(null);
-			if (resume != null) {
-				resume.recordHistory(jobs);
+			TrainingRun.Resume resume = resumeFrom(id).orElse(null);
+			if (resume != null && resume.previous() != null) {
+				// The checkpoint may hold an epoch the database missed, if the crash came between the two.
+				jobs.addEpochIfMissing(id, resume.previous());
 			}
 			Evaluation evaluation = new TrainingRun(hyperparameters, dataset, recorder, cancelled, resume).run();
 			finish(id, JobState.SUCCEEDED, null, evaluation);
@@ -89,7 +90,7 @@ class JobRunner {
 	}
 
 	/** Where a job would continue: its resume point, else its last epoch checkpoint; empty for a fresh job. */
-	Optional<StoredResume> resumeFrom(String id) {
+	Optional<TrainingRun.Resume> resumeFrom(String id) {
 		return store.resumePoint(id)
 			.flatMap(point -> StoredResume.within(point, store, json))
 			.or(() -> store.lastEpoch(id).flatMap(last -> StoredResume.after(last, store, json)));

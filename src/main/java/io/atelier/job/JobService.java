@@ -140,7 +140,7 @@ class JobService {
 	void recover() {
 		store.removeIncomplete();
 		for (JobRecord job : jobs.findByState(JobState.RUNNING)) {
-			Optional<StoredResume> resume = runner.resumeFrom(job.id());
+			Optional<TrainingRun.Resume> resume = runner.resumeFrom(job.id());
 			if (properties.onRestart() == JobProperties.OnRestart.FAIL) {
 				jobs.finish(job.id(), JobState.FAILED, "Interrupted: the service stopped while this job was running"
 						+ " (after epoch " + job.history().size() + " of " + job.hyperparameters().epochs()
@@ -151,7 +151,8 @@ class JobService {
 					+ resume.map(StoredResume::describe).orElse("restarted from the beginning: no epoch had finished")
 					+ ".";
 			jobs.requeue(job.id(), new Resumption(Instant.now().truncatedTo(ChronoUnit.MICROS),
-					resume.map(StoredResume::epoch).orElse(1), resume.map(StoredResume::batch).orElse(0), reason));
+					resume.map(TrainingRun.Resume::epoch).orElse(1), resume.map(TrainingRun.Resume::batch).orElse(0),
+					reason));
 			log.info("Job {}: {}", job.id(), reason);
 		}
 		for (JobRecord job : jobs.findByState(JobState.QUEUED)) {

@@ -62,13 +62,13 @@ final class TrainingRun {
 		Optimizer optimizer = optimizer();
 		try (Model model = architecture.newModel(dataset.classes(), inputShape, hyperparameters.seed())) {
 			if (resume != null) {
-				resume.restoreParameters(model);
+				resume.state().restoreParameters(model);
 				requireGradients(model);
 			}
 			try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
 				.optOptimizer(optimizer))) {
 				if (resume != null && optimizer instanceof PyTorchAdam adam) {
-					resume.restoreOptimizer(adam, model);
+					resume.state().restoreOptimizer(adam, model);
 				}
 				return train(model, trainer, optimizer, train);
 			}
@@ -168,19 +168,24 @@ final class TrainingRun {
 	record Snapshot(Model model, PyTorchAdam adam) {
 	}
 
-	/** Where a run starts when it continues an earlier one, and how to restore that one's state. */
-	interface Resume {
+	/**
+	 * Where a run starts when it continues an earlier one.
+	 *
+	 * @param epoch the epoch to continue, 1-based
+	 * @param totals what that epoch's batches already trained summed to; their count is where it resumes
+	 * @param previous the last finished epoch, reported again if the run resumes after all of them
+	 * @param state restores the earlier run's parameters and optimizer
+	 */
+	record Resume(int epoch, EpochTotals totals, EpochResult previous, State state) {
 
-		/** The epoch to continue, 1-based. */
-		int epoch();
+		int batch() {
+			return totals.batches();
+		}
 
-		/** Batches of that epoch already trained. */
-		int batch();
+	}
 
-		EpochTotals totals();
-
-		/** The last finished epoch, if the run resumes after all of them. */
-		EpochResult previous();
+	/** An earlier run's state, wherever it was kept. */
+	interface State {
 
 		void restoreParameters(Model model);
 

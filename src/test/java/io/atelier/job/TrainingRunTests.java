@@ -77,10 +77,10 @@ class TrainingRunTests {
 		};
 		assertThatThrownBy(() -> new TrainingRun(hyperparameters(3, 50), SYNTHETIC, first, stop::get, null).run())
 			.isInstanceOf(TrainingRun.CancelledException.class);
-		assertThat(saved.totals.batches()).isEqualTo(7);
+		assertThat(saved.resume.batch()).isEqualTo(7);
 
 		Recording second = new Recording();
-		Evaluation resumed = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, second, () -> false, saved).run();
+		Evaluation resumed = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, second, () -> false, saved.resume).run();
 		assertThat(second.epochs).extracting(EpochResult::epoch).containsExactly(2, 3);
 		for (int i = 0; i < 2; i++) {
 			EpochResult expected = whole.epochs.get(i + 1);
@@ -148,20 +148,17 @@ class TrainingRunTests {
 		assertThat(recording.batches.get()).isEqualTo(600);
 	}
 
-	/** A resume point kept in memory, as the store keeps one on the volume. */
-	private static final class Saved implements TrainingRun.Resume {
+	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
+	private static final class Saved implements TrainingRun.State {
 
-		int epoch;
-
-		EpochTotals totals;
+		TrainingRun.Resume resume;
 
 		byte[] parameters;
 
 		byte[] optimizer;
 
 		void capture(int epoch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
-			this.epoch = epoch;
-			this.totals = totals;
+			resume = new TrainingRun.Resume(epoch, totals, null, this);
 			try {
 				java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 				snapshot.model().getBlock().saveParameters(new java.io.DataOutputStream(bytes));
@@ -175,26 +172,6 @@ class TrainingRunTests {
 			catch (java.io.IOException ex) {
 				throw new java.io.UncheckedIOException(ex);
 			}
-		}
-
-		@Override
-		public int epoch() {
-			return epoch;
-		}
-
-		@Override
-		public int batch() {
-			return totals.batches();
-		}
-
-		@Override
-		public EpochTotals totals() {
-			return totals;
-		}
-
-		@Override
-		public EpochResult previous() {
-			return null;
 		}
 
 		@Override
