@@ -20,6 +20,9 @@ final class LiveJob {
 
 	private volatile int batchesPerEpoch;
 
+	/** The fraction done before the first batch this process trained: more than 0 for a resumed job. */
+	private volatile double startFraction = -1;
+
 	LiveJob(int epochs) {
 		this.epochs = epochs;
 	}
@@ -45,6 +48,9 @@ final class LiveJob {
 	}
 
 	void batchFinished(int epoch, int batch, int batchesPerEpoch) {
+		if (startFraction < 0) {
+			startFraction = ((epoch - 1) + (double) (batch - 1) / batchesPerEpoch) / epochs;
+		}
 		this.epoch = epoch;
 		this.batch = batch;
 		this.batchesPerEpoch = batchesPerEpoch;
@@ -57,7 +63,9 @@ final class LiveJob {
 		}
 		double fraction = ((epoch - 1) + (double) batch / batches) / epochs;
 		double elapsed = (System.nanoTime() - startedNanos) / 1e9;
-		Double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : null;
+		// The rate is what this process has trained since it started, not what a resume restored.
+		double done = fraction - Math.max(startFraction, 0);
+		Double eta = done > 0 ? elapsed * (1 - fraction) / done : null;
 		return new Progress(epoch, epochs, batch, batches, fraction, eta);
 	}
 
