@@ -1,6 +1,7 @@
 # Sourced by the bench scripts: builds the jar if needed, starts it on a fresh data directory with a
 # fresh trainer key (through the environment, never the command line), and waits until it is ready.
-#   start_atelier PORT DIR      sets $pid, $key; the log is DIR/atelier.log
+#   start_atelier PORT          sets $work (a fresh directory, removed on exit), $pid, $key;
+#                               the log is $work/atelier.log; the service is stopped on exit
 #   api ARGS...                 curl with the key
 #   wait_for_job ID             until the job ends; prints its JSON, fails unless SUCCEEDED
 #   write_test_images DIR       DIR/one.png and DIR/batch.body (256 test images, multipart, boundary b)
@@ -8,13 +9,16 @@ jar=${JAR:-$(ls target/atelier-*.jar 2>/dev/null | grep -v original | head -n 1 
 if [ -z "$jar" ]; then ./mvnw -q -B -DskipTests package; jar=$(ls target/atelier-*.jar | grep -v original | head -n 1); fi
 
 start_atelier() {
+  work=$(mktemp -d)
   key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
   ATELIER_SECURITY_TRAINER_KEYS="$key" \
   GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
-    java -jar "$jar" --server.port="$1" --atelier.data-dir="$2/data" >"$2/atelier.log" 2>&1 &
+    java -jar "$jar" --server.port="$1" --atelier.data-dir="$work/data" >"$work/atelier.log" 2>&1 &
   pid=$!
+  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 1 120); do curl -sf "localhost:$1/actuator/health/readiness" >/dev/null && return; sleep 0.5; done
-  echo "Atelier did not become ready; see $2/atelier.log" >&2
+  echo "Atelier did not become ready:" >&2
+  tail -n 20 "$work/atelier.log" >&2
   return 1
 }
 

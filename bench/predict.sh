@@ -14,9 +14,7 @@ port=${PORT:-18081}
 duration=${SECONDS_PER_RUN:-10}
 . bench/lib.sh
 
-work=$(mktemp -d)
-start_atelier "$port" "$work"
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+start_atelier "$port"
 
 write_test_images "$work"
 

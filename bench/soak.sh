@@ -14,9 +14,7 @@ concurrency=${CONCURRENCY:-32}
 epochs=${EPOCHS:-3}
 . bench/lib.sh
 
-work=$(mktemp -d)
-start_atelier "$port" "$work"
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+start_atelier "$port"
 write_test_images "$work"
 rss() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status"; }
 load() { hey -z "$1s" -c "$concurrency" -H "Authorization: Bearer $key" -m POST -T image/png -D "$work/one.png" \

@@ -15,9 +15,7 @@ shuffle=${SHUFFLE:-true}
 port=${PORT:-18080}
 . bench/lib.sh
 
-work=$(mktemp -d)
-start_atelier "$port" "$work"
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+start_atelier "$port"
 
 machine
 results=()

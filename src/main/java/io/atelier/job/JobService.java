@@ -140,13 +140,13 @@ class JobService {
 	void recover() {
 		store.removeIncomplete();
 		for (JobRecord job : jobs.findByState(JobState.RUNNING)) {
-			Optional<TrainingRun.Resume> resume = runner.resumeFrom(job.id());
 			if (properties.onRestart() == JobProperties.OnRestart.FAIL) {
 				jobs.finish(job.id(), JobState.FAILED, "Interrupted: the service stopped while this job was running"
 						+ " (after epoch " + job.history().size() + " of " + job.hyperparameters().epochs()
 						+ "), and atelier.jobs.on-restart is FAIL. Its last checkpoint is kept.", null, Instant.now());
 				continue;
 			}
+			Optional<TrainingRun.Resume> resume = runner.resumeFrom(job.id());
 			String reason = "The service stopped while this job was running; "
 					+ resume.map(StoredResume::describe).orElse("restarted from the beginning: no epoch had finished")
 					+ ".";

@@ -44,6 +44,7 @@ class SecurityConfiguration {
 		this.properties = properties;
 	}
 
+	/** A bean, so that Spring Boot does not also create its default user with a generated password. */
 	@Bean
 	ApiKeyAuthenticationProvider apiKeyAuthenticationProvider() {
 		return new ApiKeyAuthenticationProvider(properties);
@@ -76,11 +77,12 @@ class SecurityConfiguration {
 			requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
 			requests.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info")
 				.permitAll();
+			var metrics = requests.requestMatchers(HttpMethod.GET, "/actuator/prometheus");
 			if (properties.metricsPublic()) {
-				requests.requestMatchers(HttpMethod.GET, "/actuator/prometheus").permitAll();
+				metrics.permitAll();
 			}
 			else {
-				requests.requestMatchers(HttpMethod.GET, "/actuator/prometheus").authenticated();
+				metrics.authenticated();
 			}
 			requests.requestMatchers(HttpMethod.POST, "/jobs", "/jobs/*/cancel").hasRole(Role.TRAINER.name());
 			requests.requestMatchers(HttpMethod.PUT, "/models/default").hasRole(Role.TRAINER.name());

@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -188,13 +187,14 @@ public class CheckpointStore {
 
 	/** Loads a checkpoint's parameters into a block of the same architecture. */
 	public void loadParameters(Checkpoint checkpoint, Block block, NDManager manager) {
-		Path file = checkpoint.directory().resolve(PARAMETERS);
-		try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-			block.loadParameters(manager, in);
-		}
-		catch (IOException | MalformedModelException ex) {
-			throw new StoreException("Cannot load the parameters in " + file + ": " + ex.getMessage(), ex);
-		}
+		readState(checkpoint.directory().resolve(PARAMETERS), "parameters", in -> {
+			try {
+				block.loadParameters(manager, in);
+			}
+			catch (MalformedModelException ex) {
+				throw new IOException(ex.getMessage(), ex);
+			}
+		});
 	}
 
 	/** Reads the optimizer state saved with a checkpoint; false when it has none. */
@@ -203,12 +203,16 @@ public class CheckpointStore {
 		if (!Files.isRegularFile(file)) {
 			return false;
 		}
+		readState(file, "optimizer state", optimizer);
+		return true;
+	}
+
+	private static void readState(Path file, String what, StateReader reader) {
 		try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-			optimizer.read(in);
-			return true;
+			reader.read(in);
 		}
 		catch (IOException ex) {
-			throw new StoreException("Cannot load the optimizer state in " + file + ": " + ex.getMessage(), ex);
+			throw new StoreException("Cannot load the " + what + " in " + file + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -280,17 +284,9 @@ public class CheckpointStore {
 		Path temporary = parent.resolve(".tmp-" + target.getFileName() + "-" + UUID.randomUUID());
 		try {
 			Files.createDirectories(temporary);
-			writeDurably(temporary.resolve(PARAMETERS), out -> {
-				DataOutputStream data = new DataOutputStream(out);
-				block.saveParameters(data);
-				data.flush();
-			});
+			writeDurably(temporary.resolve(PARAMETERS), block::saveParameters);
 			if (optimizer != null) {
-				writeDurably(temporary.resolve(OPTIMIZER), out -> {
-					DataOutputStream data = new DataOutputStream(out);
-					optimizer.write(data);
-					data.flush();
-				});
+				writeDurably(temporary.resolve(OPTIMIZER), optimizer);
 			}
 			writeDurably(temporary.resolve(METADATA), out -> out.write(json.writeValueAsBytes(metadata)));
 			syncDirectory(temporary);
@@ -316,9 +312,10 @@ public class CheckpointStore {
 		}
 	}
 
-	private static void writeDurably(Path file, Writer writer) throws IOException {
+	private static void writeDurably(Path file, StateWriter writer) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+			DataOutputStream out = new DataOutputStream(
+					new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
 			writer.write(out);
 			out.flush();
 			channel.force(true);
@@ -366,7 +363,7 @@ public class CheckpointStore {
 		return jobsDir.resolve(jobId);
 	}
 
-	/** Writes state that travels with a checkpoint, such as an optimizer's moments. */
+	/** Writes one file of a checkpoint: its parameters, or state that travels with them. */
 	@FunctionalInterface
 	public interface StateWriter {
 
@@ -378,13 +375,6 @@ public class CheckpointStore {
 	public interface StateReader {
 
 		void read(DataInputStream in) throws IOException;
-
-	}
-
-	@FunctionalInterface
-	private interface Writer {
-
-		void write(OutputStream out) throws IOException;
 
 	}
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.atelier.AtelierApplication;
+import io.atelier.AtelierClient;
 import io.atelier.dataset.IdxFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,10 +59,7 @@ class JobRestartIntegrationTests {
 			});
 
 			int port = ((WebServerApplicationContext) second).getWebServer().getPort();
-			String models = java.net.http.HttpClient.newHttpClient()
-				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/models"))
-					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-				.body();
+			String models = new AtelierClient("http://localhost:" + port, null).get("/models").body();
 			assertThat(models).as("models on the volume serve again after a restart").contains(succeeded);
 
 			awaitState(service, waiting, JobState.SUCCEEDED);
@@ -97,7 +95,7 @@ class JobRestartIntegrationTests {
 	}
 
 	@Test
-	void withOnRestartFailAnInterruptedJobEndsFailedAndKeepsItsCheckpoints() throws IOException {
+	void withOnRestartFailAnInterruptedJobEndsFailedInsteadOfResuming() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String crashed;
 		try (ConfigurableApplicationContext first = start(fixtures)) {
