@@ -1,6 +1,7 @@
 # Sourced by the bench scripts: builds the jar if needed, starts it on a fresh data directory with a
 # fresh trainer key (through the environment, never the command line), and waits until it is ready.
-#   start_atelier PORT          sets $work (a fresh directory, removed on exit), $pid, $key;
+#   start_atelier PORT          BENCH_INSECURE=true: no authentication, to measure what the key check costs;
+#                               sets $work (a fresh directory, removed on exit), $pid, $key;
 #                               the log is $work/atelier.log; the service is stopped on exit
 #   api ARGS...                 curl with the key
 #   wait_for_job ID             until the job ends; prints its JSON, fails unless SUCCEEDED
@@ -11,7 +12,7 @@ if [ -z "$jar" ]; then ./mvnw -q -B -DskipTests package; jar=$(ls target/atelier
 start_atelier() {
   work=$(mktemp -d)
   key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
-  ATELIER_SECURITY_TRAINER_KEYS="$key" \
+  ATELIER_SECURITY_TRAINER_KEYS="$key" ATELIER_SECURITY_INSECURE_LOCAL_MODE=${BENCH_INSECURE:-false} \
   GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
     java -jar "$jar" --server.port="$1" --atelier.data-dir="$work/data" >"$work/atelier.log" 2>&1 &
   pid=$!
