@@ -10,6 +10,7 @@ import { predictPage } from './predict.js';
 
 const main = document.getElementById('main');
 const callerBox = document.getElementById('caller');
+const navigation = document.querySelector('.top nav');
 
 let caller = null;
 let leave = () => {};
@@ -52,6 +53,7 @@ function route() {
 }
 
 function showCaller() {
+	navigation.hidden = false;
 	const items = [];
 	if (caller.insecureLocalMode) {
 		items.push(h('span', { class: 'badge badge-warn', title: 'Every endpoint is open to anyone who can reach this port' },
@@ -88,12 +90,14 @@ function askForKey(message) {
 		} },
 		h('h1', { id: 'key-title' }, 'API key'),
 		message ? alertBox(null, message) : null,
-		h('label', { for: 'api-key' }, 'Your Atelier API key'),
-		input,
-		h('p', { id: 'api-key-help', class: 'help' },
-			'A trainer key may start and cancel jobs and pin the default model; a predictor key may look and predict. ',
-			'The key stays in this browser tab only (sessionStorage) and is sent as a bearer token.'),
-		h('button', { type: 'submit', 'data-testid': 'api-key-submit' }, 'Continue'));
+		h('div', { class: 'field' },
+			h('label', { for: 'api-key' }, 'Your Atelier API key'),
+			input,
+			h('p', { id: 'api-key-help', class: 'help' },
+				'A trainer key may start and cancel jobs and pin the default model; a predictor key may look and predict. ',
+				'The key stays in this browser tab only (sessionStorage) and is sent as a bearer token.')),
+		h('div', { class: 'actions' }, h('button', { type: 'submit', 'data-testid': 'api-key-submit' }, 'Continue')));
+	navigation.hidden = true;
 	replace(main, form);
 	input.focus();
 }

@@ -48,6 +48,11 @@ export function jobsPage(main, context) {
 	let timer = null;
 	let stopped = false;
 	async function refresh() {
+		if (document.hidden) {
+			// A tab in the background asks for nothing; it catches up when shown again.
+			timer = setTimeout(refresh, REFRESH_MS);
+			return;
+		}
 		try {
 			const jobs = await api('/jobs?page=' + page + '&size=' + PAGE_SIZE);
 			renderTable(tableBox, jobs, page, selected, updateCompare);

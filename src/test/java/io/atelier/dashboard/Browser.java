@@ -39,6 +39,10 @@ final class Browser implements AutoCloseable {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
+	private static final String[] CHROMIUM = { "chromium", "chromium-browser", "google-chrome" };
+
+	private static final String[] CHROMEDRIVER = { "chromedriver" };
+
 	private final ChromeDriver driver;
 
 	private final String base;
@@ -50,15 +54,9 @@ final class Browser implements AutoCloseable {
 
 	/** Starts a browser with a fresh profile under {@code profile}, pointed at {@code base}. */
 	static Browser start(Path profile, String base) {
-		Path chromium = executable("chromium", "chromium-browser", "google-chrome");
-		Path chromedriver = executable("chromedriver");
-		if (chromium == null || chromedriver == null) {
-			String message = "No Chromium or ChromeDriver (apt-get install chromium chromium-driver)";
-			if (Boolean.parseBoolean(System.getenv("ATELIER_REQUIRE_BROWSER"))) {
-				Assertions.fail(message + ", and ATELIER_REQUIRE_BROWSER=true requires them");
-			}
-			Assumptions.abort(message);
-		}
+		requireBrowser();
+		Path chromium = executable(CHROMIUM);
+		Path chromedriver = executable(CHROMEDRIVER);
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(chromium.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -72,6 +70,17 @@ final class Browser implements AutoCloseable {
 			.usingAnyFreePort()
 			.build();
 		return new Browser(new ChromeDriver(service, options), base);
+	}
+
+	/** Skips the calling test without a browser, or fails it when one is required. */
+	static void requireBrowser() {
+		if (executable(CHROMIUM) == null || executable(CHROMEDRIVER) == null) {
+			String message = "No Chromium or ChromeDriver (apt-get install chromium chromium-driver)";
+			if (Boolean.parseBoolean(System.getenv("ATELIER_REQUIRE_BROWSER"))) {
+				Assertions.fail(message + ", and ATELIER_REQUIRE_BROWSER=true requires them");
+			}
+			Assumptions.abort(message);
+		}
 	}
 
 	private static Path executable(String... names) {
@@ -122,6 +131,12 @@ final class Browser implements AutoCloseable {
 		open("");
 		script("sessionStorage.clear()");
 		driver.navigate().refresh();
+	}
+
+	/** Opens a job's page and waits until it shows the job in {@code state}. */
+	void openJob(String id, String state, Duration atMost) {
+		open("#/jobs/" + id);
+		waitFor(atMost, ExpectedConditions.textToBePresentInElementLocated(byTestId("job-state"), state));
 	}
 
 	void signIn(String key) {

@@ -15,7 +15,6 @@ import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
-import io.atelier.AtelierApplication;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
 import org.junit.jupiter.api.AfterAll;
@@ -37,9 +36,6 @@ import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,11 +55,9 @@ class DashboardBrowserIntegrationTests {
 	@TempDir
 	static Path tmp;
 
-	private static ConfigurableApplicationContext context;
+	private static Dashboard dashboard;
 
 	private static Browser browser;
-
-	private static String base;
 
 	private static String firstJob;
 
@@ -74,20 +68,15 @@ class DashboardBrowserIntegrationTests {
 	@BeforeAll
 	static void start() {
 		Path dataset = RealFashionMnist.dir().toAbsolutePath();
-		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
-				"--atelier.data-dir=" + tmp.resolve("data"), "--atelier.datasets.fashion-mnist.dir=" + dataset,
+		dashboard = Dashboard.start(tmp, "--atelier.datasets.fashion-mnist.dir=" + dataset,
 				"--atelier.security.trainer-keys=" + TRAINER_KEY, "--atelier.security.predictor-keys=" + PREDICTOR_KEY);
-		base = "http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort();
-		browser = Browser.start(tmp.resolve("profile"), base);
+		browser = dashboard.browser();
 	}
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (context != null) {
-			context.close();
+		if (dashboard != null) {
+			dashboard.close();
 		}
 	}
 
@@ -198,9 +187,7 @@ class DashboardBrowserIntegrationTests {
 	void twoJobsAreComparedOnOneChart() throws IOException {
 		String second = startJob("{\"epochs\": 2, \"trainLimit\": 5000, \"learningRate\": 0.001, \"seed\": 3}");
 		browser.signIn(TRAINER_KEY);
-		browser.open("#/jobs/" + second);
-		browser.waitFor(Duration.ofMinutes(2),
-				ExpectedConditions.textToBePresentInElementLocated(Browser.byTestId("job-state"), "SUCCEEDED"));
+		browser.openJob(second, "SUCCEEDED", Duration.ofMinutes(2));
 
 		browser.open("#/jobs");
 		browser.waitFor(driver -> browser.all("job-row").size() == 2);
@@ -239,25 +226,26 @@ class DashboardBrowserIntegrationTests {
 	@Test
 	@Order(6)
 	void aRealPngIsShownAsTheModelSeesItAndClassifiedAsItsClass() throws IOException {
+		// A trouser from the test set, enlarged to 112×112 and inverted to dark on white as a photo
+		// would be: the page must show it shrunk back to the 28×28 light-on-black input. The model is
+		// right on most trousers, not all: take the first it gets right through the API.
 		ImageSet test = RealFashionMnist.load().test();
-		int index = 0;
-		while (test.label(index) != 1) {
-			index++;
-		}
-		// A trouser, enlarged to 112×112 and inverted to dark on white as a photo would be: the page
-		// must show it shrunk back to the 28×28 light-on-black input.
-		BufferedImage image = new BufferedImage(112, 112, BufferedImage.TYPE_BYTE_GRAY);
-		for (int y = 0; y < 112; y++) {
-			for (int x = 0; x < 112; x++) {
-				int value = 255 - (test.pixels()[index * test.pixelsPerImage() + (y / 4) * 28 + x / 4] & 0xFF);
-				image.getRaster().setSample(x, y, 0, value);
-			}
-		}
 		Path png = tmp.resolve("trouser.png");
-		ImageIO.write(image, "png", png.toFile());
+		int index = -1;
+		do {
+			index = nextTrouser(test, index);
+			ImageIO.write(photoOf(test, index), "png", png.toFile());
+		}
+		while (!"Trouser".equals(json.readTree(send(HttpRequest.newBuilder(uri("/predict?model=" + firstJob))
+			.header("Authorization", "Bearer " + TRAINER_KEY)
+			.header("Content-Type", "image/png")
+			.POST(HttpRequest.BodyPublishers.ofFile(png)))
+			.body()).path("predictions").get(0).path("className").asString()));
 
 		browser.signIn(TRAINER_KEY);
-		browser.open("#/predict");
+		browser.open("#/predict?model=" + firstJob);
+		browser.waitFor(driver -> firstJob.equals(new Select(browser.find("predict-model")).getFirstSelectedOption()
+			.getAttribute("value")));
 		browser.assertEveryControlIsLabelled();
 		browser.driver().findElement(Browser.byTestId("predict-input")).sendKeys(png.toAbsolutePath().toString());
 		WebElement predicted = browser.find("predicted-class");
@@ -284,9 +272,7 @@ class DashboardBrowserIntegrationTests {
 	void aRunningJobIsCancelledFromItsPage() throws IOException {
 		String running = startJob("{\"epochs\": 50}");
 		browser.signIn(TRAINER_KEY);
-		browser.open("#/jobs/" + running);
-		browser.waitFor(Duration.ofMinutes(1),
-				ExpectedConditions.textToBePresentInElementLocated(Browser.byTestId("job-state"), "RUNNING"));
+		browser.openJob(running, "RUNNING", Duration.ofMinutes(1));
 		browser.find("cancel-job").click();
 		Alert confirm = browser.waitFor(ExpectedConditions.alertIsPresent());
 		confirm.accept();
@@ -318,9 +304,7 @@ class DashboardBrowserIntegrationTests {
 		assertThat(browser.all("make-default")).isEmpty();
 
 		try {
-			browser.open("#/jobs/" + running);
-			browser.waitFor(Duration.ofMinutes(1),
-					ExpectedConditions.textToBePresentInElementLocated(Browser.byTestId("job-state"), "RUNNING"));
+			browser.openJob(running, "RUNNING", Duration.ofMinutes(1));
 			assertThat(browser.all("cancel-job")).isEmpty();
 		}
 		finally {
@@ -334,10 +318,10 @@ class DashboardBrowserIntegrationTests {
 
 	@Test
 	@Order(9)
-	void aJobErrorWithMarkupIsShownAsTextAndNeverRun() throws IOException {
+	void aJobErrorAndResumeWithMarkupAreShownAsTextAndNeverRun() throws IOException {
 		String id = UUID.randomUUID().toString();
 		String error = "Disk full at <img src=x onerror=\"document.body.dataset.pwned='yes'\"><b>/data</b>";
-		JdbcClient jdbc = context.getBean(JdbcClient.class);
+		JdbcClient jdbc = dashboard.context().getBean(JdbcClient.class);
 		String hyperparameters = jdbc.sql("SELECT hyperparameters FROM jobs WHERE id = ?").param(firstJob)
 			.query(String.class).single();
 		jdbc.sql("INSERT INTO jobs (id, state, hyperparameters, error, created_at, started_at, finished_at) "
@@ -345,9 +329,15 @@ class DashboardBrowserIntegrationTests {
 			.params(id, hyperparameters, error, Instant.now().atOffset(java.time.ZoneOffset.UTC),
 					Instant.now().atOffset(java.time.ZoneOffset.UTC), Instant.now().atOffset(java.time.ZoneOffset.UTC))
 			.update();
+		jdbc.sql("INSERT INTO job_resumes (job_id, attempt, resumed_at, from_epoch, from_batch, reason) "
+				+ "VALUES (?, 1, ?, 2, 17, ?)")
+			.params(id, Instant.now().atOffset(java.time.ZoneOffset.UTC), "restarted after <i>SIGTERM</i>")
+			.update();
 
 		browser.signIn(TRAINER_KEY);
 		browser.open("#/jobs/" + id);
+		assertThat(browser.find("resumes").getText()).contains("resumed at epoch 2, batch 17")
+			.contains("restarted after <i>SIGTERM</i>");
 		WebElement shown = browser.find("job-error");
 		assertThat(shown.getText()).contains(error);
 		assertThat(shown.findElements(By.tagName("img"))).isEmpty();
@@ -386,6 +376,26 @@ class DashboardBrowserIntegrationTests {
 		assertThat(browser.driver().getCurrentUrl()).endsWith("#/jobs");
 	}
 
+	private static int nextTrouser(ImageSet test, int after) {
+		int index = after + 1;
+		while (test.label(index) != 1) {
+			index++;
+		}
+		assertThat(index).as("a trouser the model recognises among the first thousand test images").isLessThan(1000);
+		return index;
+	}
+
+	private static BufferedImage photoOf(ImageSet test, int index) {
+		BufferedImage image = new BufferedImage(112, 112, BufferedImage.TYPE_BYTE_GRAY);
+		for (int y = 0; y < 112; y++) {
+			for (int x = 0; x < 112; x++) {
+				int value = 255 - (test.pixels()[index * test.pixelsPerImage() + (y / 4) * 28 + x / 4] & 0xFF);
+				image.getRaster().setSample(x, y, 0, value);
+			}
+		}
+		return image;
+	}
+
 	private static WebElement row(String testId, String id) {
 		return browser.all(testId)
 			.stream()
@@ -410,7 +420,7 @@ class DashboardBrowserIntegrationTests {
 	}
 
 	private static URI uri(String path) {
-		return URI.create(base + path);
+		return URI.create(dashboard.base() + path);
 	}
 
 	private static HttpResponse<String> send(HttpRequest.Builder request) {
