@@ -6,10 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -265,6 +267,18 @@ class DashboardBrowserIntegrationTests {
 			.as("the corner of the input is dark: the light background was inverted")
 			.isLessThan(40);
 		browser.screenshot("predict");
+
+		// Dropped instead of chosen: the same answer, for the dropped file.
+		browser.script("""
+				const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+				const files = new DataTransfer();
+				files.items.add(new File([bytes], 'dropped.png', {type: 'image/png'}));
+				const zone = document.querySelector('[data-testid=drop-zone]');
+				for (const type of ['dragenter', 'dragover', 'drop']) {
+				  zone.dispatchEvent(new DragEvent(type, {dataTransfer: files, bubbles: true, cancelable: true}));
+				}""", Base64.getEncoder().encodeToString(Files.readAllBytes(png)));
+		browser.waitFor(driver -> !driver.findElements(By.cssSelector("img[alt$='dropped.png']")).isEmpty());
+		browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(Browser.byTestId("predicted-class"), "Trouser"));
 	}
 
 	@Test
