@@ -38,7 +38,7 @@ export function predictPage(main, context) {
 				h('h2', { id: 'seen-title' }, 'What the model sees'),
 				h('div', { class: 'images' },
 					h('figure', {}, original, h('figcaption', {}, 'Your image')),
-					h('figure', {}, seen, h('figcaption', {}, '28×28 grayscale input'))),
+					h('figure', {}, seen, h('figcaption', {}, 'The model\'s grayscale input'))),
 				h('h2', {}, 'Classes'), result)));
 
 	for (const type of ['dragenter', 'dragover']) {
@@ -77,6 +77,10 @@ export function predictPage(main, context) {
 		if (modelSelect.value) {
 			params.set('model', modelSelect.value);
 		}
+		const inputParams = new URLSearchParams({ invert: invertSelect.value });
+		if (modelSelect.value) {
+			inputParams.set('model', modelSelect.value);
+		}
 		const form = () => {
 			const data = new FormData();
 			data.append('image', file, file.name);
@@ -85,10 +89,10 @@ export function predictPage(main, context) {
 		replace(result, h('p', { class: 'help' }, 'Predicting…'));
 		try {
 			const [preview, answer] = await Promise.all([
-				api('/predict/input?invert=' + invertSelect.value, { method: 'POST', form: form(), as: 'blob',
+				api('/predict/input?' + inputParams, { method: 'POST', form: form(), as: 'blob',
 					accept: 'image/png, application/problem+json' }),
 				api('/predict?' + params, { method: 'POST', form: form() })]);
-			const seenImage = imageOf(preview, 'The image as the model sees it: 28 by 28 gray pixels');
+			const seenImage = imageOf(preview, 'The image as the model sees it, in gray pixels');
 			seenImage.classList.add('pixelated');
 			seenImage.setAttribute('data-testid', 'model-input');
 			replace(seen, seenImage);

@@ -6,6 +6,7 @@ import java.io.IOException;
 
 import javax.imageio.ImageIO;
 
+import io.atelier.system.JobId;
 import io.atelier.system.Problems;
 
 import org.springframework.http.HttpStatus;
@@ -17,31 +18,37 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * The image as a model sees it: the same decoding, grayscale, resizing and inversion as
- * {@code /predict}, answered as a 28×28 grayscale PNG, so that a person can tell why a photo was
- * classified as it was.
+ * The image as a model sees it: the same decoding, grayscale, resizing to the model's input and
+ * inversion as {@code /predict}, answered as a grayscale PNG, so that a person can tell why a photo
+ * was classified as it was.
  */
 @RestController
 class InputPreviewController {
 
 	private final ImageDecoder decoder;
 
-	InputPreviewController(InferenceProperties properties) {
+	private final ModelRegistry models;
+
+	InputPreviewController(InferenceProperties properties, ModelRegistry models) {
 		this.decoder = new ImageDecoder(properties.maxPixels());
+		this.models = models;
 	}
 
 	@PostMapping(path = "/predict/input", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
 			produces = MediaType.IMAGE_PNG_VALUE)
 	byte[] input(@RequestPart(name = "image", required = false) MultipartFile image,
-			@RequestParam(defaultValue = "auto") String invert) throws IOException {
+			@RequestParam(required = false) @JobId String model, @RequestParam(defaultValue = "auto") String invert)
+			throws IOException {
 		if (image == null) {
 			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"Send the image in a multipart field named 'image'.");
 		}
-		int size = PredictionService.SIZE;
-		byte[] gray = decoder.decode(image.getBytes(), size, size, PredictionController.invert(invert));
-		BufferedImage preview = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
-		preview.getRaster().setDataElements(0, 0, size, size, gray);
+		ServingModel serving = models.serving(model);
+		int width = serving.width();
+		int height = serving.height();
+		byte[] gray = decoder.decode(image.getBytes(), width, height, PredictionController.invert(invert));
+		BufferedImage preview = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+		preview.getRaster().setDataElements(0, 0, width, height, gray);
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		ImageIO.write(preview, "png", png);
 		return png.toByteArray();

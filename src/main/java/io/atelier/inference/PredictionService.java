@@ -20,8 +20,6 @@ import org.springframework.stereotype.Service;
 @Service
 class PredictionService {
 
-	static final int SIZE = 28;
-
 	private final ModelRegistry models;
 
 	private final ImageDecoder decoder;
@@ -45,13 +43,15 @@ class PredictionService {
 			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"topK must be between 1 and " + classes + ", the number of classes.");
 		}
-		float[] pixels = new float[images.size() * SIZE * SIZE];
+		int height = model.height();
+		int width = model.width();
+		float[] pixels = new float[images.size() * height * width];
 		for (int i = 0; i < images.size(); i++) {
-			byte[] gray = decoder.decode(images.get(i), SIZE, SIZE, invert);
-			Preprocessing.scale(gray, 0, gray.length, pixels, i * SIZE * SIZE);
+			byte[] gray = decoder.decode(images.get(i), height, width, invert);
+			Preprocessing.scale(gray, 0, gray.length, pixels, i * height * width);
 		}
 		imagesPerRequest.record(images.size());
-		float[][] probabilities = model.probabilities(new ServingModel.Images(pixels, images.size(), SIZE, SIZE));
+		float[][] probabilities = model.probabilities(new ServingModel.Images(pixels, images.size(), height, width));
 		List<PredictionResponse.Result> results = new ArrayList<>(images.size());
 		for (float[] row : probabilities) {
 			results.add(new PredictionResponse.Result(top(row, topK, model.classNames())));

@@ -10,8 +10,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import io.atelier.testing.Need;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -29,9 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real headless Chromium driven by Selenium, for the dashboard's tests. On a laptop without
- * Debian's {@code chromium} and {@code chromium-driver} those tests skip; with
- * {@code ATELIER_REQUIRE_BROWSER=true}, as {@code .ci/run} sets, a missing browser fails them.
+ * A real headless Chromium driven by Selenium, for the dashboard's tests. Without Debian's
+ * {@code chromium} and {@code chromium-driver} those tests skip, or fail where
+ * {@code ATELIER_REQUIRE_BROWSER=true} (see {@link Need#BROWSER}).
  */
 final class Browser implements AutoCloseable {
 
@@ -72,15 +71,9 @@ final class Browser implements AutoCloseable {
 		return new Browser(new ChromeDriver(service, options), base);
 	}
 
-	/** Skips the calling test without a browser, or fails it when one is required. */
+	/** Skips the calling test without a browser, or fails it where one is required. */
 	static void requireBrowser() {
-		if (executable(CHROMIUM) == null || executable(CHROMEDRIVER) == null) {
-			String message = "No Chromium or ChromeDriver (apt-get install chromium chromium-driver)";
-			if (Boolean.parseBoolean(System.getenv("ATELIER_REQUIRE_BROWSER"))) {
-				Assertions.fail(message + ", and ATELIER_REQUIRE_BROWSER=true requires them");
-			}
-			Assumptions.abort(message);
-		}
+		Need.BROWSER.require(executable(CHROMIUM) != null && executable(CHROMEDRIVER) != null);
 	}
 
 	private static Path executable(String... names) {

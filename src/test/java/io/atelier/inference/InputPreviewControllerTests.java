@@ -8,6 +8,7 @@ import javax.imageio.ImageIO;
 
 import io.atelier.security.ApiSecurity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,11 +20,15 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
-/** POST /predict/input answers the 28×28 image a model is given, prepared exactly as for /predict. */
+/** POST /predict/input answers the image a model is given, at its input size, prepared exactly as for /predict. */
 @WebMvcTest(InputPreviewController.class)
 @ApiSecurity
 @WithMockUser(roles = "PREDICTOR")
@@ -34,6 +39,17 @@ class InputPreviewControllerTests {
 	@Autowired
 	MockMvcTester mvc;
 
+	@MockitoBean
+	ModelRegistry models;
+
+	@BeforeEach
+	void aModelOf28By28() {
+		ServingModel model = mock(ServingModel.class);
+		given(model.width()).willReturn(28);
+		given(model.height()).willReturn(28);
+		given(models.serving(any())).willReturn(model);
+	}
+
 	@Test
 	void aDarkObjectOnWhiteIsShrunkAndInvertedLikeFashionMnist() throws IOException {
 		BufferedImage preview = preview(darkSquareOnWhite(), "auto");
@@ -41,6 +57,20 @@ class InputPreviewControllerTests {
 		assertThat(preview.getHeight()).isEqualTo(28);
 		assertThat(preview.getRaster().getSample(0, 0, 0)).as("background").isEqualTo(0);
 		assertThat(preview.getRaster().getSample(14, 14, 0)).as("object").isEqualTo(255);
+	}
+
+	@Test
+	void theNamedModelsInputSizeIsUsed() throws IOException {
+		ServingModel wide = mock(ServingModel.class);
+		given(wide.width()).willReturn(32);
+		given(wide.height()).willReturn(16);
+		given(models.serving("wide")).willReturn(wide);
+		MvcTestResult result = mvc.post().uri("/predict/input?model=wide").multipart()
+			.file(new MockMultipartFile("image", "shirt.png", "image/png", darkSquareOnWhite()))
+			.exchange();
+		BufferedImage preview = ImageIO.read(new ByteArrayInputStream(result.getResponse().getContentAsByteArray()));
+		assertThat(preview.getWidth()).isEqualTo(32);
+		assertThat(preview.getHeight()).isEqualTo(16);
 	}
 
 	@Test
