@@ -124,7 +124,7 @@ class PredictionController {
 		return new PredictionResponse(batch.model(), batch.results().get(0).predictions());
 	}
 
-	private static ImageDecoder.Invert invert(String value) {
+	static ImageDecoder.Invert invert(String value) {
 		try {
 			return ImageDecoder.Invert.valueOf(value.toUpperCase(Locale.ROOT));
 		}

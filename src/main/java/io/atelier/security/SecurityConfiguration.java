@@ -25,6 +25,7 @@ import org.springframework.security.web.authentication.AuthenticationEntryPointF
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
@@ -37,6 +38,14 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 class SecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	/**
+	 * The dashboard's own files only: no inline script or style, no other origin, not framed. The
+	 * API's JSON is never rendered by a browser, so the same policy costs it nothing.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' blob: data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; "
+			+ "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 	private final SecurityProperties properties;
 
@@ -64,7 +73,9 @@ class SecurityConfiguration {
 			.requestCache(AbstractHttpConfigurer::disable)
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.exceptionHandling(
-					handling -> handling.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+					handling -> handling.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)));
 		if (properties.insecureLocalMode()) {
 			return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build();
 		}
@@ -77,6 +88,10 @@ class SecurityConfiguration {
 			requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
 			requests.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/actuator/info")
 				.permitAll();
+			// The dashboard's files are public; what it shows comes from the API with the user's key.
+			requests.requestMatchers(HttpMethod.GET, "/", "/index.html", "/dashboard/**", "/webjars/**", "/favicon.ico",
+					"/me")
+				.permitAll();
 			var metrics = requests.requestMatchers(HttpMethod.GET, "/actuator/prometheus");
 			if (properties.metricsPublic()) {
 				metrics.permitAll();
@@ -88,7 +103,7 @@ class SecurityConfiguration {
 			requests.requestMatchers(HttpMethod.PUT, "/models/default").hasRole(Role.TRAINER.name());
 			requests.requestMatchers(HttpMethod.GET, "/jobs", "/jobs/**", "/models", "/models/**")
 				.hasRole(Role.PREDICTOR.name());
-			requests.requestMatchers(HttpMethod.POST, "/predict", "/predict/batch").hasRole(Role.PREDICTOR.name());
+			requests.requestMatchers(HttpMethod.POST, "/predict", "/predict/batch", "/predict/input").hasRole(Role.PREDICTOR.name());
 			requests.anyRequest().hasRole(Role.TRAINER.name());
 		}).build();
 	}

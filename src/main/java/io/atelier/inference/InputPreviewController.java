@@ -1,0 +1,57 @@
+package io.atelier.inference;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+import javax.imageio.ImageIO;
+
+import io.atelier.system.JobId;
+import io.atelier.system.Problems;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * The image as a model sees it: the same decoding, grayscale, resizing to the model's input and
+ * inversion as {@code /predict}, answered as a grayscale PNG, so that a person can tell why a photo
+ * was classified as it was.
+ */
+@RestController
+class InputPreviewController {
+
+	private final ImageDecoder decoder;
+
+	private final ModelRegistry models;
+
+	InputPreviewController(InferenceProperties properties, ModelRegistry models) {
+		this.decoder = new ImageDecoder(properties.maxPixels());
+		this.models = models;
+	}
+
+	@PostMapping(path = "/predict/input", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+			produces = MediaType.IMAGE_PNG_VALUE)
+	byte[] input(@RequestPart(name = "image", required = false) MultipartFile image,
+			@RequestParam(required = false) @JobId String model, @RequestParam(defaultValue = "auto") String invert)
+			throws IOException {
+		if (image == null) {
+			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
+					"Send the image in a multipart field named 'image'.");
+		}
+		ServingModel serving = models.serving(model);
+		int width = serving.width();
+		int height = serving.height();
+		byte[] gray = decoder.decode(image.getBytes(), width, height, PredictionController.invert(invert));
+		BufferedImage preview = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+		preview.getRaster().setDataElements(0, 0, width, height, gray);
+		ByteArrayOutputStream png = new ByteArrayOutputStream();
+		ImageIO.write(preview, "png", png);
+		return png.toByteArray();
+	}
+
+}

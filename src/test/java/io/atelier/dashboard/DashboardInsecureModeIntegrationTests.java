@@ -1,0 +1,54 @@
+package io.atelier.dashboard;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.atelier.dataset.IdxFixtures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** In the insecure local mode the dashboard asks for no key, says the service is open, and offers everything. */
+class DashboardInsecureModeIntegrationTests {
+
+	@TempDir
+	static Path tmp;
+
+	private static Dashboard dashboard;
+
+	private static Browser browser;
+
+	@BeforeAll
+	static void start() throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 200, 100);
+		dashboard = Dashboard.start(tmp, "--atelier.security.insecure-local-mode=true",
+				"--atelier.datasets.fashion-mnist.dir=" + fixtures,
+				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
+				"--atelier.datasets.fashion-mnist.verify-checksums=false");
+		browser = dashboard.browser();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (dashboard != null) {
+			dashboard.close();
+		}
+	}
+
+	@Test
+	void noKeyIsAskedAndEverythingIsOffered() {
+		browser.open("");
+		browser.find("start-job");
+		assertThat(browser.all("api-key")).isEmpty();
+		assertThat(browser.driver().findElement(By.id("caller")).getText()).isEqualTo("Insecure local mode");
+		assertThat(browser.sessionStorage()).isEmpty();
+		browser.open("#/models");
+		browser.waitFor(driver -> driver.findElement(By.id("main")).getText().contains("No model yet"));
+		assertThat(browser.consoleErrors()).noneMatch(message -> message.contains("Content Security Policy"));
+	}
+
+}

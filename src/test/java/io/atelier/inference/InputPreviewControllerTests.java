@@ -1,0 +1,117 @@
+package io.atelier.inference;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+import javax.imageio.ImageIO;
+
+import io.atelier.security.ApiSecurity;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.security.test.context.support.WithMockUser;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/** POST /predict/input answers the image a model is given, at its input size, prepared exactly as for /predict. */
+@WebMvcTest(InputPreviewController.class)
+@ApiSecurity
+@WithMockUser(roles = "PREDICTOR")
+@Import(SimpleMeterRegistry.class)
+@EnableConfigurationProperties(InferenceProperties.class)
+class InputPreviewControllerTests {
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@MockitoBean
+	ModelRegistry models;
+
+	@BeforeEach
+	void aModelOf28By28() {
+		ServingModel model = mock(ServingModel.class);
+		given(model.width()).willReturn(28);
+		given(model.height()).willReturn(28);
+		given(models.serving(any())).willReturn(model);
+	}
+
+	@Test
+	void aDarkObjectOnWhiteIsShrunkAndInvertedLikeFashionMnist() throws IOException {
+		BufferedImage preview = preview(darkSquareOnWhite(), "auto");
+		assertThat(preview.getWidth()).isEqualTo(28);
+		assertThat(preview.getHeight()).isEqualTo(28);
+		assertThat(preview.getRaster().getSample(0, 0, 0)).as("background").isEqualTo(0);
+		assertThat(preview.getRaster().getSample(14, 14, 0)).as("object").isEqualTo(255);
+	}
+
+	@Test
+	void theNamedModelsInputSizeIsUsed() throws IOException {
+		ServingModel wide = mock(ServingModel.class);
+		given(wide.width()).willReturn(32);
+		given(wide.height()).willReturn(16);
+		given(models.serving("wide")).willReturn(wide);
+		MvcTestResult result = mvc.post().uri("/predict/input?model=wide").multipart()
+			.file(new MockMultipartFile("image", "shirt.png", "image/png", darkSquareOnWhite()))
+			.exchange();
+		BufferedImage preview = ImageIO.read(new ByteArrayInputStream(result.getResponse().getContentAsByteArray()));
+		assertThat(preview.getWidth()).isEqualTo(32);
+		assertThat(preview.getHeight()).isEqualTo(16);
+	}
+
+	@Test
+	void invertFalseKeepsTheImageAsItIs() throws IOException {
+		BufferedImage preview = preview(darkSquareOnWhite(), "false");
+		assertThat(preview.getRaster().getSample(0, 0, 0)).isEqualTo(255);
+		assertThat(preview.getRaster().getSample(14, 14, 0)).isEqualTo(0);
+	}
+
+	@Test
+	void whatIsNotAnImageIsAProblem() {
+		MvcTestResult result = mvc.post().uri("/predict/input").multipart()
+			.file(new MockMultipartFile("image", "x.png", "image/png", "<b>no</b>".getBytes()))
+			.accept(MediaType.IMAGE_PNG, MediaType.APPLICATION_PROBLEM_JSON)
+			.exchange();
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(mvc.post().uri("/predict/input").multipart()
+			.file(new MockMultipartFile("other", "x.png", "image/png", darkSquareOnWhite()))
+			.exchange()).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(mvc.post().uri("/predict/input?invert=maybe").multipart()
+			.file(new MockMultipartFile("image", "x.png", "image/png", darkSquareOnWhite()))
+			.exchange()).hasStatus(HttpStatus.BAD_REQUEST);
+	}
+
+	private BufferedImage preview(byte[] png, String invert) throws IOException {
+		MvcTestResult result = mvc.post().uri("/predict/input?invert=" + invert).multipart()
+			.file(new MockMultipartFile("image", "shirt.png", "image/png", png))
+			.exchange();
+		assertThat(result).hasStatusOk().hasContentType(MediaType.IMAGE_PNG);
+		return ImageIO.read(new ByteArrayInputStream(result.getResponse().getContentAsByteArray()));
+	}
+
+	private static byte[] darkSquareOnWhite() {
+		BufferedImage image = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
+		for (int y = 0; y < 112; y++) {
+			for (int x = 0; x < 112; x++) {
+				boolean inside = x >= 28 && x < 84 && y >= 28 && y < 84;
+				image.setRGB(x, y, inside ? 0x000000 : 0xFFFFFF);
+			}
+		}
+		return TestImages.encode(image, "png");
+	}
+
+}
