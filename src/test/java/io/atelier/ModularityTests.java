@@ -56,7 +56,10 @@ class ModularityTests {
 		// Plain UML rather than C4, so that Debian's PlantUML renders it: plantuml -tsvg docs/modules/*.puml
 		Documenter.DiagramOptions uml = Documenter.DiagramOptions.defaults()
 			.withStyle(Documenter.DiagramOptions.DiagramStyle.UML);
-		new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder("docs/modules"))
+		// Into target/ on every build; the committed copy is refreshed on purpose, with
+		// -Datelier.module-docs=docs/modules, since the Documenter rewrites its folder in no fixed order.
+		String folder = System.getProperty("atelier.module-docs", "target/module-docs");
+		new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(folder))
 			.writeModulesAsPlantUml(uml)
 			.writeIndividualModulesAsPlantUml(uml)
 			.writeModuleCanvases();
