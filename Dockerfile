@@ -2,44 +2,84 @@
 # A glibc base is required: libtorch does not run on musl (Alpine).
 ARG BASE_IMAGE=debian:bookworm-slim
 
-# Both stages start with the same instructions, so the second reuses the first's cached layers. (A
-# shared named stage would do the same, but Testcontainers then tries to pull the stage's name.)
-FROM ${BASE_IMAGE} AS layers
+# Both stages start FROM the base image, never FROM a named stage: Testcontainers tries to pull
+# every name after FROM. Only this stage has a JDK; the image gets a runtime made from it.
+FROM ${BASE_IMAGE} AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless dataset-fashion-mnist curl \
+ && apt-get install -y --no-install-recommends openjdk-17-jdk-headless binutils \
  && rm -rf /var/lib/apt/lists/*
-ENV DJL_CACHE_DIR=/opt/djl \
-    DJL_OFFLINE=true
-WORKDIR /build
 ARG JAR_FILE=target/atelier-0.1.0-SNAPSHOT.jar
-COPY ${JAR_FILE} app.jar
-RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
-# Unpack libtorch now rather than at every container start. DJL unpacks into private (0700)
-# temporary directories, which the non-root user must be able to read.
-RUN java -Dloader.main=io.atelier.network.PrepareEngine -cp app.jar \
-      org.springframework.boot.loader.launch.PropertiesLauncher \
+COPY ${JAR_FILE} /build/app.jar
+# A plain class path of jars (not Spring Boot's launcher), so that class data sharing can map it.
+RUN java -Djarmode=tools -jar /build/app.jar extract --destination /app --application-filename atelier.jar
+# libtorch is carried once: unpacked here, found through PYTORCH_LIBRARY_PATH, and its 110 MB jar
+# left off the class path. Its symbol tables (90 MB) only serve debuggers; the dynamic symbols that
+# DJL's JNI library binds to stay.
+RUN mkdir /opt/libtorch \
+ && cd /opt/libtorch \
+ && jar xf /app/lib/pytorch-native-cpu-*.jar pytorch/ \
+ && mv pytorch/*/*/* . && rm -r pytorch /app/lib/pytorch-native-cpu-*.jar \
+ && strip --strip-unneeded *.so* \
+ && chmod -R a+rX /opt/libtorch
+# Only the modules the service and its libraries use (jdeps), plus the elliptic-curve provider that
+# TLS to PostgreSQL or a dataset mirror needs and no class refers to by name.
+RUN modules=$(jdeps --ignore-missing-deps --multi-release 17 --print-module-deps --recursive \
+      --class-path '/app/lib/*' /app/atelier.jar) \
+ && echo "jlink modules: $modules" \
+ && jlink --add-modules "$modules,jdk.crypto.ec" --strip-debug --no-header-files --no-man-pages \
+      --compress=2 --output /opt/java \
+ && find /opt/java -name '*.so' -exec strip --strip-unneeded {} + \
+ && strip --strip-unneeded /opt/java/bin/*
+ENV PATH=/opt/java/bin:$PATH \
+    PYTORCH_LIBRARY_PATH=/opt/libtorch \
+    PYTORCH_FLAVOR=cpu \
+    DJL_CACHE_DIR=/opt/djl \
+    DJL_OFFLINE=true
+# One start of the service on the new runtime, up to a refreshed context: it proves the runtime has
+# every module start-up needs, lets DJL unpack its JNI library into DJL_CACHE_DIR (the root
+# filesystem is read-only later) and lists the classes start-up loads, for the archive below.
+RUN mkdir /tmp/data \
+ && cd /app \
+ && ATELIER_DATA_DIR=/tmp/data java -XX:DumpLoadedClassList=/app/classes.lst \
+      -Dspring.context.exit=onRefresh -jar atelier.jar \
+ && rm -r /tmp/data /app/lib/pytorch-jni-*.jar \
  && chmod -R a+rX /opt/djl
 
 FROM ${BASE_IMAGE}
+# The dataset, so that training works offline; libjpeg and lcms for ImageIO's JPEG decoder and
+# colour conversion, the only native libraries of the runtime that the base image lacks. apt-get
+# clean: a base without Debian's docker-clean hook would otherwise keep the .debs and apt's caches.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless dataset-fashion-mnist curl \
- && rm -rf /var/lib/apt/lists/*
-ENV DJL_CACHE_DIR=/opt/djl \
-    DJL_OFFLINE=true
+ && apt-get install -y --no-install-recommends dataset-fashion-mnist libjpeg62-turbo liblcms2-2 \
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --no-create-home atelier \
  && mkdir /data && chown atelier:atelier /data
-COPY --from=layers /opt/djl /opt/djl
+ENV PATH=/opt/java/bin:$PATH \
+    PYTORCH_LIBRARY_PATH=/opt/libtorch \
+    PYTORCH_FLAVOR=cpu \
+    DJL_CACHE_DIR=/opt/djl \
+    DJL_OFFLINE=true
+COPY --from=build /opt/java /opt/java
+COPY --from=build /opt/libtorch /opt/libtorch
+COPY --from=build /opt/djl /opt/djl
 WORKDIR /app
-COPY --from=layers /build/extracted/dependencies/ ./
-COPY --from=layers /build/extracted/spring-boot-loader/ ./
-COPY --from=layers /build/extracted/snapshot-dependencies/ ./
-COPY --from=layers /build/extracted/application/ ./
+COPY --from=build /app/lib ./lib
+COPY --from=build /app/atelier.jar /app/classes.lst ./
+# Class data sharing: the classes start-up loads, parsed and verified now instead of at every start.
+# Dumped here, against the very files the container runs, since the archive checks them.
+RUN java -Xshare:dump -XX:SharedClassListFile=/app/classes.lst -XX:SharedArchiveFile=/app/atelier.jsa \
+      -cp /app/atelier.jar -Xlog:cds=off \
+ && java -Xshare:on -XX:SharedArchiveFile=/app/atelier.jsa -cp /app/atelier.jar -version
 ENV ATELIER_DATA_DIR=/data \
     GLIBC_TUNABLES=glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 VOLUME /data
 EXPOSE 8080
+# Bash's /dev/tcp rather than curl, which would bring a dozen libraries for this one line. A success
+# within the start period counts at once, so a long one delays nothing on a fast start.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
-  CMD curl -fsS http://localhost:8080/actuator/health/readiness || exit 1
-ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
+  CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 \
+    && printf "GET /actuator/health/readiness HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3 \
+    && read -r _ status _ <&3 && [ "$status" = 200 ]'
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/atelier.jsa", "-jar", "/app/atelier.jar"]
