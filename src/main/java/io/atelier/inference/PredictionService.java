@@ -26,10 +26,14 @@ class PredictionService {
 
 	private final ImageDecoder decoder;
 
+	private final DynamicBatching batching;
+
 	private final DistributionSummary imagesPerRequest;
 
-	PredictionService(ModelRegistry models, InferenceProperties properties, MeterRegistry meters) {
+	PredictionService(ModelRegistry models, DynamicBatching batching, InferenceProperties properties,
+			MeterRegistry meters) {
 		this.models = models;
+		this.batching = batching;
 		this.decoder = new ImageDecoder(properties.maxPixels());
 		this.imagesPerRequest = DistributionSummary.builder("atelier.predict.images")
 			.description("Images per prediction request")
@@ -45,18 +49,28 @@ class PredictionService {
 			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"topK must be between 1 and " + classes + ", the number of classes.");
 		}
-		float[] pixels = new float[images.size() * SIZE * SIZE];
-		for (int i = 0; i < images.size(); i++) {
-			byte[] gray = decoder.decode(images.get(i), SIZE, SIZE, invert);
-			Preprocessing.scale(gray, 0, gray.length, pixels, i * SIZE * SIZE);
-		}
-		imagesPerRequest.record(images.size());
-		float[][] probabilities = model.probabilities(new ServingModel.Images(pixels, images.size(), SIZE, SIZE));
+		float[][] probabilities = probabilities(model, decode(images, invert));
 		List<PredictionResponse.Result> results = new ArrayList<>(images.size());
 		for (float[] row : probabilities) {
 			results.add(new PredictionResponse.Result(top(row, topK, model.classNames())));
 		}
 		return new PredictionResponse.Batch(new PredictionResponse.ModelRef(model.jobId(), model.epoch()), results);
+	}
+
+	/** Encoded images as network input, decoded the way training saw them. */
+	ServingModel.Images decode(List<byte[]> images, ImageDecoder.Invert invert) {
+		float[] pixels = new float[images.size() * SIZE * SIZE];
+		for (int i = 0; i < images.size(); i++) {
+			byte[] gray = decoder.decode(images.get(i), SIZE, SIZE, invert);
+			Preprocessing.scale(gray, 0, gray.length, pixels, i * SIZE * SIZE);
+		}
+		return new ServingModel.Images(pixels, images.size(), SIZE, SIZE);
+	}
+
+	/** The class probabilities of each image; a single image may share its pass with others. */
+	float[][] probabilities(ServingModel model, ServingModel.Images images) {
+		imagesPerRequest.record(images.count());
+		return batching.probabilities(model, images);
 	}
 
 	private static List<PredictionResponse.Prediction> top(float[] probabilities, int k, List<String> classNames) {
