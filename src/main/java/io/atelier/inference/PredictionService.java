@@ -73,7 +73,7 @@ class PredictionService {
 		return batching.probabilities(model, images);
 	}
 
-	private static List<PredictionResponse.Prediction> top(float[] probabilities, int k, List<String> classNames) {
+	static List<PredictionResponse.Prediction> top(float[] probabilities, int k, List<String> classNames) {
 		return IntStream.range(0, probabilities.length)
 			.boxed()
 			.sorted(Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed())
