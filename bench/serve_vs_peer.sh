@@ -28,12 +28,13 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 
-# start NAME PORT ARGS...: Atelier on $work/NAME/data; sets $started (its pid).
+# start NAME PORT ROLE ARGS...: Atelier on $work/NAME/data, $key in ROLE (trainer or predictor);
+# sets $started (its pid).
 start() {
-  local name=$1 port=$2; shift 2
+  local name=$1 port=$2 role=$3; shift 3
   mkdir -p "$work/$name"
   # shellcheck disable=SC2086
-  ATELIER_SECURITY_PREDICTOR_KEYS="$key" \
+  env "ATELIER_SECURITY_${role^^}_KEYS=$key" \
   GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
     java ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" --atelier.data-dir="$work/$name/data" "$@" \
     >>"$work/$name/atelier.log" 2>&1 &
@@ -56,7 +57,7 @@ parse() { awk '/Requests\/sec/ { rps = $2 } /50% in/ { p50 = $3 * 1000 } /99% in
 write_test_images "$work"
 
 # One model, trained once: the instances below each start from a copy of this data directory.
-ATELIER_SECURITY_TRAINER_KEYS="$key" start model 18090
+start model 18090 trainer
 ready 18090
 curl -sf -H "Authorization: Bearer $key" -X POST localhost:18090/jobs -H 'Content-Type: application/json' \
   -d '{"epochs": 1, "trainLimit": 10000}' >/dev/null
@@ -69,20 +70,20 @@ echo "load: hey -z ${duration}s, POST /predict, one 28x28 PNG; warm-up ${warmup}
 
 # Warm when ready: from process start to readiness, then the first 10 s of load.
 t0=$(date +%s.%N)
-start batching 18091
+start batching 18091 predictor
 batching=$started
 ready 18091
 t1=$(date +%s.%N)
 first=$(load 18091 10 8 | parse)
 echo "start to ready: $(echo "$t1 - $t0" | bc) s; first 10 s after ready at c=8: $first (req/s p50 p99 non-200)"
 
-start unbatched 18092 --atelier.inference.batching.enabled=false
+start unbatched 18092 predictor --atelier.inference.batching.enabled=false
 ready 18092
 "$peer_python" "$peer_script" --port 18093 --workers 2 >"$work/peer.log" 2>&1 &
 pids+=("$!")
-for _ in $(seq 1 600); do
+for _ in $(seq 1 300); do   # importing torch in two workers takes a minute on a busy machine
   curl -sf -o /dev/null -X POST -H 'Content-Type: image/png' --data-binary @"$work/one.png" localhost:18093/predict && break
-  sleep 0.1
+  sleep 1
 done
 
 for port in 18091 18092 18093; do load "$port" "$warmup" 8 >/dev/null; done
