@@ -55,22 +55,37 @@ class ServingWarmup implements ApplicationRunner {
 		this.context = context;
 	}
 
+	/** A warm-up that fails leaves a cold service, not one that does not start. */
 	@Override
-	public void run(ApplicationArguments args) throws Exception {
-		if (properties.duration().isZero() || models.list().isEmpty()
+	public void run(ApplicationArguments args) {
+		if (properties.requests() == 0 || models.list().isEmpty()
 				|| !(context instanceof WebServerApplicationContext web) || web.getWebServer().getPort() <= 0) {
 			return;
 		}
+		try {
+			warm(web.getWebServer().getPort());
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			log.warn("Could not warm the serving path; the first predictions will be slower", ex);
+		}
+	}
+
+	private void warm(int port) throws Exception {
 		models.serving(null);
 		HttpRequest.Builder request = HttpRequest.newBuilder(
-				URI.create("http://localhost:" + web.getWebServer().getPort() + "/predict"))
+				URI.create("http://localhost:" + port + "/predict"))
 			.header("Content-Type", "image/png");
 		key().ifPresent(key -> request.header("Authorization", "Bearer " + key));
 		List<HttpRequest> requests = List.of(
 				request.POST(HttpRequest.BodyPublishers.ofByteArray(image(28, 28, BufferedImage.TYPE_BYTE_GRAY))).build(),
 				request.POST(HttpRequest.BodyPublishers.ofByteArray(image(96, 64, BufferedImage.TYPE_INT_RGB))).build());
-		long deadline = System.nanoTime() + properties.duration().toNanos();
+		long start = System.nanoTime();
+		long deadline = start + properties.maxDuration().toNanos();
 		AtomicLong sent = new AtomicLong();
+		AtomicLong answered = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
 		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 		ExecutorService clients = Executors.newFixedThreadPool(properties.concurrency());
@@ -78,9 +93,11 @@ class ServingWarmup implements ApplicationRunner {
 			List<Future<?>> work = new ArrayList<>();
 			for (int i = 0; i < properties.concurrency(); i++) {
 				work.add(clients.submit(() -> {
-					while (System.nanoTime() < deadline) {
-						HttpResponse<Void> response = http.send(requests.get((int) (sent.getAndIncrement() % 2)),
+					long next;
+					while ((next = sent.getAndIncrement()) < properties.requests() && System.nanoTime() < deadline) {
+						HttpResponse<Void> response = http.send(requests.get((int) (next % 2)),
 								HttpResponse.BodyHandlers.discarding());
+						answered.incrementAndGet();
 						if (response.statusCode() != 200) {
 							failed.incrementAndGet();
 						}
@@ -95,8 +112,8 @@ class ServingWarmup implements ApplicationRunner {
 		finally {
 			clients.shutdownNow();
 		}
-		log.info("Warmed the serving path with {} predictions in {} s ({} not answered 200)", sent.get(),
-				properties.duration().toSeconds(), failed.get());
+		log.info("Warmed the serving path with {} predictions in {} ms ({} not answered 200)", answered.get(),
+				(System.nanoTime() - start) / 1_000_000, failed.get());
 	}
 
 	/** Any configured key that may predict; none is needed in insecure local mode. */
