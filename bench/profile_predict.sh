@@ -33,10 +33,11 @@ load "${WARMUP_SECONDS:-60}" >/dev/null
 
 machine
 load 30 >"$work/hey" &
+hey_pid=$!
 sleep 5
 jcmd "$pid" JFR.start name=profile settings=profile filename="$work/profile.jfr" duration=20s >/dev/null
 perf record -F 499 -g -p "$pid" -o "$work/perf.data" -- sleep 20 2>/dev/null >/dev/null
-wait
+wait "$hey_pid"
 sleep 2
 awk '/Requests\/sec/ { printf "load: c=%s, %.0f req/s, ", c, $2 } /50% in/ { printf "p50 %.2f ms, ", $3 * 1000 }
   /99% in/ { printf "p99 %.2f ms\n", $3 * 1000 }' c="$concurrency" "$work/hey"
