@@ -1,7 +1,6 @@
 package io.atelier;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.atelier.testing.FreePorts;
+import io.atelier.testing.Need;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +33,10 @@ class ComposeIntegrationTests {
 
 	@Test
 	void bringsUpAtelierScrapedByPrometheusThatTrainsAndPredicts() throws Exception {
-		DockerRequirement.requireDocker();
-		DockerRequirement.require(compose() != null, "Neither docker-compose nor the docker compose plugin is installed");
-		int atelierPort = freePort();
-		int prometheusPort = freePort();
+		Need.DOCKER.require();
+		Need.DOCKER.require(compose() != null, "docker-compose or the docker compose plugin");
+		int atelierPort = FreePorts.next();
+		int prometheusPort = FreePorts.next();
 		environment = Map.of("ATELIER_IMAGE", "atelier-compose-test", "ATELIER_PORT", String.valueOf(atelierPort),
 				"PROMETHEUS_PORT", String.valueOf(prometheusPort), "ATELIER_TRAINER_KEY", TRAINER_KEY);
 
@@ -96,12 +97,6 @@ class ComposeIntegrationTests {
 			}
 		}
 		return null;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

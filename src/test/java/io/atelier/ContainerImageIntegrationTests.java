@@ -6,6 +6,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 
+import io.atelier.testing.Need;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.GenericContainer;
@@ -25,7 +26,7 @@ class ContainerImageIntegrationTests {
 
 	@Test
 	void trainsPredictsAndServesTheSameModelAfterARestartOnTheSameVolume() throws Exception {
-		DockerRequirement.requireDocker();
+		Need.DOCKER.require();
 		ImageFromDockerfile image = new ImageFromDockerfile("atelier-test", false)
 			.withDockerfile(Path.of("Dockerfile").toAbsolutePath());
 		Path data = Files.createDirectories(tmp.resolve("data"));

@@ -1,13 +1,13 @@
 package io.atelier;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.atelier.testing.FreePorts;
 import io.atelier.dataset.IdxFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +44,7 @@ class CrashRecoveryIntegrationTests {
 	@BeforeEach
 	void startTheServiceWithAModel() throws IOException {
 		fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 1000, 200);
-		port = freePort();
+		port = FreePorts.next();
 		client = new AtelierClient("http://localhost:" + port, KEY);
 		service = start("first.log");
 	}
@@ -223,12 +223,6 @@ class CrashRecoveryIntegrationTests {
 
 	private static String javaExecutable() {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -23,14 +23,15 @@ final class FashionMnistSource implements DatasetSource {
 	static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 			"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
+	/** The official release: 60,000 training and 10,000 test images of 28×28 pixels. */
 	static final List<IdxFile> FILES = List.of(
-			new IdxFile("train-images-idx3-ubyte", 47_040_016,
+			IdxFile.images("train-images-idx3-ubyte", 60_000, 28, 28,
 					"c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-			new IdxFile("train-labels-idx1-ubyte", 60_008,
+			IdxFile.labels("train-labels-idx1-ubyte", 60_000,
 					"bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-			new IdxFile("t10k-images-idx3-ubyte", 7_840_016,
+			IdxFile.images("t10k-images-idx3-ubyte", 10_000, 28, 28,
 					"5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-			new IdxFile("t10k-labels-idx1-ubyte", 10_008,
+			IdxFile.labels("t10k-labels-idx1-ubyte", 10_000,
 					"0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"));
 
 	private static final long MAX_FILE_BYTES = 64L << 20;
@@ -73,8 +74,8 @@ final class FashionMnistSource implements DatasetSource {
 			content[i] = read(dir, FILES.get(i));
 		}
 		try {
-			ImageSet train = imageSet(content[0], content[1], 60_000, dir);
-			ImageSet test = imageSet(content[2], content[3], 10_000, dir);
+			ImageSet train = imageSet(FILES.get(0), content[0], content[1], dir);
+			ImageSet test = imageSet(FILES.get(2), content[2], content[3], dir);
 			return new LabeledDataset(NAME, CLASS_NAMES, train, test);
 		}
 		catch (IdxFormatException ex) {
@@ -147,17 +148,18 @@ final class FashionMnistSource implements DatasetSource {
 		}
 	}
 
-	private static ImageSet imageSet(byte[] imagesContent, byte[] labelsContent, int expectedCount, Path dir) {
+	private static ImageSet imageSet(IdxFile expected, byte[] imagesContent, byte[] labelsContent, Path dir) {
 		IdxReader.Images images = IdxReader.images(imagesContent, "images in " + dir);
 		byte[] labels = IdxReader.labels(labelsContent, "labels in " + dir);
 		if (images.count() != labels.length) {
 			throw new IdxFormatException(images.count() + " images but " + labels.length + " labels");
 		}
-		if (images.rows() != 28 || images.cols() != 28) {
-			throw new IdxFormatException("images are " + images.rows() + "x" + images.cols() + ", expected 28x28");
+		if (images.rows() != expected.rows() || images.cols() != expected.cols()) {
+			throw new IdxFormatException("images are " + images.rows() + "x" + images.cols() + ", expected "
+					+ expected.rows() + "x" + expected.cols());
 		}
-		if (images.count() == 0 || images.count() > expectedCount) {
-			throw new IdxFormatException(images.count() + " images, expected 1 to " + expectedCount);
+		if (images.count() == 0 || images.count() > expected.count()) {
+			throw new IdxFormatException(images.count() + " images, expected 1 to " + expected.count());
 		}
 		for (byte label : labels) {
 			if ((label & 0xFF) >= CLASS_NAMES.size()) {
@@ -199,7 +201,23 @@ final class FashionMnistSource implements DatasetSource {
 			+ "or put the four IDX .gz files in a folder named by atelier.datasets.fashion-mnist.dir, "
 			+ "or set atelier.datasets.fashion-mnist.download=true to fetch them into the data directory.";
 
-	record IdxFile(String name, long bytes, String sha256) {
+	/**
+	 * One of the four files, with what its header must say: {@code count} items of {@code rows}×{@code cols}
+	 * pixels (labels have neither), and its size and checksum once decompressed.
+	 */
+	record IdxFile(String name, int count, int rows, int cols, long bytes, String sha256) {
+
+		private static final int IMAGES_HEADER = 16;
+
+		private static final int LABELS_HEADER = 8;
+
+		static IdxFile images(String name, int count, int rows, int cols, String sha256) {
+			return new IdxFile(name, count, rows, cols, IMAGES_HEADER + (long) count * rows * cols, sha256);
+		}
+
+		static IdxFile labels(String name, int count, String sha256) {
+			return new IdxFile(name, count, 0, 0, LABELS_HEADER + (long) count, sha256);
+		}
 
 		Path gz(Path dir) {
 			return dir.resolve(name + ".gz");

@@ -7,11 +7,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ai.djl.Model;
+import io.atelier.job.JobFinished;
+import io.atelier.job.JobState;
 import io.atelier.network.Architecture;
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
-import io.atelier.store.FinalModelSaved;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,6 +30,8 @@ class ModelRegistry {
 
 	private final CheckpointStore store;
 
+	private final DefaultModelPin pin;
+
 	private final InferenceProperties properties;
 
 	private final Map<String, ServingModel> loaded = new ConcurrentHashMap<>();
@@ -39,8 +42,9 @@ class ModelRegistry {
 
 	private final Timer loadTime;
 
-	ModelRegistry(CheckpointStore store, InferenceProperties properties, MeterRegistry meters) {
+	ModelRegistry(CheckpointStore store, DefaultModelPin pin, InferenceProperties properties, MeterRegistry meters) {
 		this.store = store;
+		this.pin = pin;
 		this.properties = properties;
 		this.loadTime = Timer.builder("atelier.model.load.duration")
 			.description("Time to load a model from its checkpoint for serving")
@@ -48,7 +52,7 @@ class ModelRegistry {
 		Gauge.builder("atelier.models.loaded", loaded, Map::size)
 			.description("Models loaded for serving")
 			.register(meters);
-		this.pinned = store.pinnedModel().orElse(null);
+		this.pinned = pin.read().orElse(null);
 		refresh();
 	}
 
@@ -64,7 +68,7 @@ class ModelRegistry {
 
 	ModelSummary pin(String jobId) {
 		Entry entry = entry(jobId).orElseThrow(() -> ModelProblems.unknownModel(jobId));
-		store.pinModel(jobId);
+		pin.write(jobId);
 		pinned = jobId;
 		return entry.summary(true);
 	}
@@ -83,9 +87,17 @@ class ModelRegistry {
 		return loaded.computeIfAbsent(id, key -> loadTime.record(() -> load(entry)));
 	}
 
+	/** Checkpoints that should be models but cannot be read, by folder, with the reason. */
+	Map<java.nio.file.Path, String> unreadable() {
+		return store.unreadable();
+	}
+
+	/** A succeeded job's final model is on the volume by the time it is announced. */
 	@EventListener
-	void onFinalModelSaved(FinalModelSaved event) {
-		refresh();
+	void onJobFinished(JobFinished finished) {
+		if (finished.state() == JobState.SUCCEEDED) {
+			refresh();
+		}
 	}
 
 	@PreDestroy
@@ -123,8 +135,8 @@ class ModelRegistry {
 		try {
 			store.loadParameters(entry.checkpoint(), model.getBlock(), model.getNDManager());
 			model.getBlock().freezeParameters(true);
-			return new ServingModel(entry.jobId(), metadata.epoch(), metadata.classNames(), model,
-					properties.predictorsPerModel(), properties.predictorWait());
+			return new ServingModel(entry.jobId(), metadata.epoch(), metadata.classNames(), metadata.inputOrDefault(),
+					model, properties.predictorsPerModel(), properties.predictorWait());
 		}
 		catch (RuntimeException ex) {
 			model.close();

@@ -24,6 +24,12 @@ class ModelsHealthIndicator extends AbstractHealthIndicator {
 		list.stream().filter(ModelSummary::isDefault).findFirst().ifPresentOrElse(
 				model -> builder.withDetail("default", model.jobId()),
 				() -> builder.withDetail("message", "No model trained yet; start one with POST /jobs."));
+		var unreadable = models.unreadable();
+		if (!unreadable.isEmpty()) {
+			builder.withDetail("unreadable", unreadable.entrySet()
+				.stream()
+				.collect(java.util.stream.Collectors.toMap(entry -> entry.getKey().toString(), java.util.Map.Entry::getValue)));
+		}
 	}
 
 }

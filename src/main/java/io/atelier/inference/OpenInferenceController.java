@@ -77,9 +77,10 @@ class OpenInferenceController {
 	@GetMapping({ "/v2/models/{name}", "/v2/models/{name}/versions/{version}" })
 	Map<String, Object> metadata(@PathVariable String name, @PathVariable(required = false) String version) {
 		ModelSummary model = resolve(name, version);
-		int size = PredictionService.SIZE;
+		ServingModel serving = models.serving(model.jobId());
 		return Map.of("name", name, "versions", List.of(model.jobId()), "platform", "pytorch_libtorch", "inputs",
-				List.of(Map.of("name", OpenInferenceImages.INPUT, "datatype", "FP32", "shape", List.of(-1, 1, size, size))),
+				List.of(Map.of("name", OpenInferenceImages.INPUT, "datatype", "FP32", "shape",
+						List.of(-1, 1, serving.height(), serving.width()))),
 				"outputs", List.of(Map.of("name", OpenInferenceResponse.OUTPUT, "datatype", "FP32", "shape",
 						List.of(-1, model.classNames().size()))));
 	}
@@ -99,9 +100,7 @@ class OpenInferenceController {
 		ModelSummary summary = resolve(name, version);
 		OpenInferenceRequest inference = OpenInferenceRequest.parse(readLimited(request), headerLength, json);
 		ServingModel model = models.serving(summary.jobId());
-		ServingModel.Images images = new OpenInferenceImages(predictions, properties, PredictionService.SIZE,
-				PredictionService.SIZE)
-			.read(inference.inputs());
+		ServingModel.Images images = new OpenInferenceImages(predictions, properties, model).read(inference.inputs());
 		float[][] probabilities = predictions.probabilities(model, images);
 		OpenInferenceResponse response = OpenInferenceResponse.of(name, model.jobId(), inference, probabilities,
 				model.classNames(), json);

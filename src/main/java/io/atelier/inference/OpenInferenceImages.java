@@ -25,15 +25,18 @@ final class OpenInferenceImages {
 
 	private final InferenceProperties limits;
 
+	private final ServingModel model;
+
 	private final int rows;
 
 	private final int cols;
 
-	OpenInferenceImages(PredictionService predictions, InferenceProperties limits, int rows, int cols) {
+	OpenInferenceImages(PredictionService predictions, InferenceProperties limits, ServingModel model) {
 		this.predictions = predictions;
 		this.limits = limits;
-		this.rows = rows;
-		this.cols = cols;
+		this.model = model;
+		this.rows = model.height();
+		this.cols = model.width();
 	}
 
 	ServingModel.Images read(List<OpenInferenceRequest.Input> inputs) {
@@ -128,7 +131,7 @@ final class OpenInferenceImages {
 			throw OpenInferenceException.badRequest("Input '" + INPUT + "' has shape " + Arrays.toString(shape)
 					+ " but holds " + images.size() + " images.");
 		}
-		return predictions.decode(images, ImageDecoder.Invert.AUTO);
+		return predictions.decode(model, images, ImageDecoder.Invert.AUTO);
 	}
 
 	/** The number of images, the first dimension, checked against the shape and the batch limit. */

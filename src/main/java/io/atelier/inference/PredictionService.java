@@ -20,8 +20,6 @@ import org.springframework.stereotype.Service;
 @Service
 class PredictionService {
 
-	static final int SIZE = 28;
-
 	private final ModelRegistry models;
 
 	private final ImageDecoder decoder;
@@ -49,7 +47,7 @@ class PredictionService {
 			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"topK must be between 1 and " + classes + ", the number of classes.");
 		}
-		float[][] probabilities = probabilities(model, decode(images, invert));
+		float[][] probabilities = probabilities(model, decode(model, images, invert));
 		List<PredictionResponse.Result> results = new ArrayList<>(images.size());
 		for (float[] row : probabilities) {
 			results.add(new PredictionResponse.Result(top(row, topK, model.classNames())));
@@ -57,14 +55,16 @@ class PredictionService {
 		return new PredictionResponse.Batch(new PredictionResponse.ModelRef(model.jobId(), model.epoch()), results);
 	}
 
-	/** Encoded images as network input, decoded the way training saw them. */
-	ServingModel.Images decode(List<byte[]> images, ImageDecoder.Invert invert) {
-		float[] pixels = new float[images.size() * SIZE * SIZE];
+	/** Encoded images as the model's input, decoded the way training saw them. */
+	ServingModel.Images decode(ServingModel model, List<byte[]> images, ImageDecoder.Invert invert) {
+		int height = model.height();
+		int width = model.width();
+		float[] pixels = new float[images.size() * height * width];
 		for (int i = 0; i < images.size(); i++) {
-			byte[] gray = decoder.decode(images.get(i), SIZE, SIZE, invert);
-			Preprocessing.scale(gray, 0, gray.length, pixels, i * SIZE * SIZE);
+			byte[] gray = decoder.decode(images.get(i), width, height, invert);
+			Preprocessing.scale(gray, 0, gray.length, pixels, i * height * width);
 		}
-		return new ServingModel.Images(pixels, images.size(), SIZE, SIZE);
+		return new ServingModel.Images(pixels, images.size(), height, width);
 	}
 
 	/** The class probabilities of each image; a single image may share its pass with others. */

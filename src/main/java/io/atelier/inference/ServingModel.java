@@ -17,6 +17,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
+import io.atelier.store.CheckpointMetadata;
 
 /**
  * One trained model loaded for serving, with a pool of DJL predictors: a predictor is not
@@ -31,16 +32,20 @@ final class ServingModel implements AutoCloseable {
 
 	private final List<String> classNames;
 
+	private final CheckpointMetadata.Input input;
+
 	private final Model model;
 
 	private final BlockingQueue<Predictor<Images, float[][]>> predictors;
 
 	private final Duration wait;
 
-	ServingModel(String jobId, int epoch, List<String> classNames, Model model, int poolSize, Duration wait) {
+	ServingModel(String jobId, int epoch, List<String> classNames, CheckpointMetadata.Input input, Model model,
+			int poolSize, Duration wait) {
 		this.jobId = jobId;
 		this.epoch = epoch;
 		this.classNames = classNames;
+		this.input = input;
 		this.model = model;
 		this.wait = wait;
 		this.predictors = new ArrayBlockingQueue<>(poolSize);
@@ -59,6 +64,16 @@ final class ServingModel implements AutoCloseable {
 
 	List<String> classNames() {
 		return classNames;
+	}
+
+	/** The height of the images the model takes, in pixels. */
+	int height() {
+		return input.height();
+	}
+
+	/** The width of the images the model takes, in pixels. */
+	int width() {
+		return input.width();
 	}
 
 	/**

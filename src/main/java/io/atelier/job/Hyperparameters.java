@@ -1,6 +1,8 @@
 package io.atelier.job;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.atelier.training.OptimizerKind;
+import io.atelier.training.TrainingSpec;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -30,8 +32,14 @@ record Hyperparameters(String architecture, String dataset, @Min(1) @Max(1000) I
 		@DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Double momentum, @PositiveOrZero Long seed,
 		Boolean shuffle, @Min(1) Integer trainLimit) {
 
-	static final Hyperparameters DEFAULTS = new Hyperparameters("seed-cnn", "fashion-mnist", 10, 100, 0.01,
-			OptimizerKind.ADAM, 0.0, 0L, true, null);
+	private static final TrainingSpec SEED = TrainingSpec.SEED_PIPELINE;
+
+	static final Hyperparameters DEFAULTS = new Hyperparameters(SEED.architecture(), "fashion-mnist", SEED.epochs(),
+			SEED.batchSize(), SEED.learningRate(), SEED.optimizer(), SEED.momentum(), SEED.seed(), SEED.shuffle(),
+			null);
+
+	static final Hyperparameters NONE = new Hyperparameters(null, null, null, null, null, null, null, null, null,
+			null);
 
 	Hyperparameters withDefaults() {
 		return new Hyperparameters(or(architecture, DEFAULTS.architecture), or(dataset, DEFAULTS.dataset),
@@ -40,9 +48,10 @@ record Hyperparameters(String architecture, String dataset, @Min(1) @Max(1000) I
 				or(momentum, DEFAULTS.momentum), or(seed, DEFAULTS.seed), or(shuffle, DEFAULTS.shuffle), trainLimit);
 	}
 
-	Hyperparameters withEpochs(int newEpochs) {
-		return new Hyperparameters(architecture, dataset, newEpochs, batchSize, learningRate, optimizer, momentum, seed,
-				shuffle, trainLimit);
+	/** What the engine trains, from hyperparameters with their defaults filled in. */
+	TrainingSpec spec() {
+		return new TrainingSpec(architecture, epochs, batchSize, learningRate, optimizer, momentum, seed, shuffle,
+				trainLimit == null ? TrainingSpec.ALL : trainLimit);
 	}
 
 	private static <T> T or(T value, T fallback) {

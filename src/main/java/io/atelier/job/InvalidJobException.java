@@ -1,7 +1,6 @@
 package io.atelier.job;
 
 import java.util.List;
-import java.util.Map;
 
 import io.atelier.system.Problems;
 
@@ -22,11 +21,7 @@ class InvalidJobException extends ErrorResponseException {
 	private static ProblemDetail problem(HttpStatus status, String title, String field, Object rejected,
 			String message) {
 		ProblemDetail problem = Problems.detail(status, title, message);
-		Map<String, Object> error = new java.util.LinkedHashMap<>();
-		error.put("field", field);
-		error.put("message", message);
-		error.put("rejectedValue", rejected);
-		problem.setProperty("errors", List.of(error));
+		problem.setProperty("errors", List.of(Problems.fieldError(field, message, rejected)));
 		return problem;
 	}
 

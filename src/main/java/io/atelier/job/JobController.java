@@ -35,8 +35,7 @@ class JobController {
 	/** Every field of the body is optional, and so is the body: the seed pipeline's values fill in. */
 	@PostMapping
 	ResponseEntity<JobView> submit(@Valid @RequestBody(required = false) Hyperparameters request) {
-		JobView job = jobs.submit(request != null ? request : new Hyperparameters(null, null, null, null, null, null,
-				null, null, null, null));
+		JobView job = jobs.submit(request != null ? request : Hyperparameters.NONE);
 		return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(job);
 	}
 

@@ -2,59 +2,64 @@ package io.atelier.job;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
+import io.atelier.training.EpochResult;
 import jakarta.annotation.PreDestroy;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Live job events as Server-Sent Events: {@code progress} at most once a second, {@code epoch} when
- * one finishes, and {@code end} with the final state. Events are delivered from a thread of their
- * own, so a slow client never holds up training, and a client that has gone is dropped at the first
- * failed write.
+ * one finishes, and {@code end} with the final state. Each subscriber has a bounded buffer of its own,
+ * drained by one sender at a time, so a slow client never holds up training nor another client; a
+ * client that falls further behind than its buffer is closed, and {@code end} is never dropped.
  */
 @Component
 class JobEvents {
+
+	/** Events a subscriber may be behind by before it is closed; an epoch is one, progress one a second. */
+	static final int BUFFER = 256;
 
 	private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
 	private static final long STREAM_TIMEOUT = Duration.ofHours(24).toMillis();
 
-	private final Map<String, List<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+	private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
 
 	private final Map<String, Long> lastProgress = new ConcurrentHashMap<>();
 
-	private final ThreadPoolExecutor delivery = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-			new ArrayBlockingQueue<>(10_000), new CustomizableThreadFactory("job-events-"),
-			new ThreadPoolExecutor.DiscardOldestPolicy());
+	private final ExecutorService senders = Executors.newCachedThreadPool(new CustomizableThreadFactory("job-events-"));
 
 	/** A stream that starts with the job as it is now; an ended job's stream ends there too. */
 	SseEmitter subscribe(JobView current) {
-		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT);
+		return subscribe(current, new SseEmitter(STREAM_TIMEOUT));
+	}
+
+	SseEmitter subscribe(JobView current, SseEmitter emitter) {
+		Subscriber subscriber = new Subscriber(emitter);
 		if (current.state().isTerminal()) {
-			delivery.execute(() -> {
-				send(current.id(), emitter, "state", current);
-				send(current.id(), emitter, "end", End.of(current));
-				emitter.complete();
-			});
+			subscriber.offer("state", current);
+			subscriber.end(new End(current.id(), current.state(), current.error()));
 			return emitter;
 		}
-		List<SseEmitter> list = subscribers.computeIfAbsent(current.id(), key -> new CopyOnWriteArrayList<>());
-		list.add(emitter);
-		Runnable remove = () -> list.remove(emitter);
+		List<Subscriber> list = subscribers.computeIfAbsent(current.id(), key -> new CopyOnWriteArrayList<>());
+		list.add(subscriber);
+		Runnable remove = () -> list.remove(subscriber);
 		emitter.onCompletion(remove);
 		emitter.onTimeout(remove);
 		emitter.onError(error -> remove.run());
-		delivery.execute(() -> send(current.id(), emitter, "state", current));
+		subscriber.offer("state", current);
 		return emitter;
 	}
 
@@ -72,49 +77,119 @@ class JobEvents {
 		broadcast(id, "epoch", result);
 	}
 
-	void ended(String id, JobState state, String error) {
-		lastProgress.remove(id);
-		List<SseEmitter> list = subscribers.remove(id);
-		if (list == null) {
-			return;
+	@EventListener
+	void ended(JobFinished finished) {
+		lastProgress.remove(finished.jobId());
+		List<Subscriber> list = subscribers.remove(finished.jobId());
+		if (list != null) {
+			End end = new End(finished.jobId(), finished.state(), finished.error());
+			list.forEach(subscriber -> subscriber.end(end));
 		}
-		End end = new End(id, state, error);
-		delivery.execute(() -> list.forEach(emitter -> {
-			send(id, emitter, "end", end);
-			emitter.complete();
-		}));
 	}
 
 	@PreDestroy
 	void close() {
-		subscribers.values().forEach(list -> list.forEach(SseEmitter::complete));
-		delivery.shutdownNow();
+		subscribers.values().forEach(list -> list.forEach(subscriber -> subscriber.emitter.complete()));
+		senders.shutdownNow();
 	}
 
 	private void broadcast(String id, String name, Object data) {
-		List<SseEmitter> list = subscribers.get(id);
-		if (list != null && !list.isEmpty()) {
-			delivery.execute(() -> list.forEach(emitter -> send(id, emitter, name, data)));
-		}
-	}
-
-	private void send(String id, SseEmitter emitter, String name, Object data) {
-		try {
-			emitter.send(SseEmitter.event().name(name).data(data));
-		}
-		catch (IOException | IllegalStateException ex) {
-			List<SseEmitter> list = subscribers.get(id);
-			if (list != null) {
-				list.remove(emitter);
-			}
+		List<Subscriber> list = subscribers.get(id);
+		if (list != null) {
+			list.forEach(subscriber -> subscriber.offer(name, data));
 		}
 	}
 
 	/** The last event of a stream. */
 	record End(String id, JobState state, String error) {
+	}
 
-		static End of(JobView job) {
-			return new End(job.id(), job.state(), job.error());
+	private record Event(String name, Object data, boolean last) {
+	}
+
+	/** One client's stream: its own queue, drained in order by at most one sender at a time. */
+	private final class Subscriber {
+
+		private final SseEmitter emitter;
+
+		private final Deque<Event> queue = new ArrayDeque<>();
+
+		private boolean draining;
+
+		private boolean closed;
+
+		Subscriber(SseEmitter emitter) {
+			this.emitter = emitter;
+		}
+
+		void offer(String name, Object data) {
+			enqueue(new Event(name, data, false));
+		}
+
+		/** The end goes in whatever the buffer holds: it is the one event a client must not miss. */
+		void end(End end) {
+			enqueue(new Event("end", end, true));
+		}
+
+		private void enqueue(Event event) {
+			synchronized (this) {
+				if (closed) {
+					return;
+				}
+				if (queue.size() >= BUFFER && !event.last()) {
+					// Fallen behind: close this stream rather than hold events for it or drop another's.
+					closed = true;
+					queue.clear();
+					queue.add(new Event(null, null, true));
+				}
+				else {
+					queue.add(event);
+				}
+				if (draining) {
+					return;
+				}
+				draining = true;
+			}
+			senders.execute(this::drain);
+		}
+
+		private void drain() {
+			while (true) {
+				Event event;
+				synchronized (this) {
+					event = queue.poll();
+					if (event == null) {
+						draining = false;
+						return;
+					}
+				}
+				if (!send(event)) {
+					return;
+				}
+			}
+		}
+
+		private boolean send(Event event) {
+			try {
+				if (event.name() != null) {
+					emitter.send(SseEmitter.event().name(event.name()).data(event.data()));
+				}
+				if (event.last()) {
+					markClosed();
+					emitter.complete();
+				}
+				return !event.last();
+			}
+			catch (IOException | RuntimeException ex) {
+				markClosed();
+				return false;
+			}
+		}
+
+		private synchronized void markClosed() {
+			closed = true;
+			queue.clear();
+			draining = false;
 		}
 
 	}

@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.atelier.training.EpochResult;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -69,13 +71,14 @@ class JobMetrics {
 		submitted.increment();
 	}
 
-	/** A job ended in {@code state}; its per-job series go with it. */
-	void finished(String id, JobState state) {
-		Counter counter = finished.get(state);
+	/** A job ended; its per-job series go with it. */
+	@EventListener
+	void finished(JobFinished event) {
+		Counter counter = finished.get(event.state());
 		if (counter != null) {
 			counter.increment();
 		}
-		RunningJob job = running.remove(id);
+		RunningJob job = running.remove(event.jobId());
 		if (job != null) {
 			job.meters.forEach(registry::remove);
 		}

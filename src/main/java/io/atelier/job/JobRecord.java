@@ -3,6 +3,9 @@ package io.atelier.job;
 import java.time.Instant;
 import java.util.List;
 
+import io.atelier.training.EpochResult;
+import io.atelier.training.Evaluation;
+
 /**
  * A job as the database keeps it.
  */

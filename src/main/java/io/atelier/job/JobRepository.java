@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import io.atelier.training.EpochResult;
+import io.atelier.training.Evaluation;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -129,10 +131,8 @@ class JobRepository {
 		jdbc.sql("UPDATE jobs SET cancel_requested = TRUE WHERE id = ?").param(id).update();
 	}
 
-	@Transactional
+	/** Its epochs and resumptions go with it: the schema cascades. */
 	void delete(String id) {
-		jdbc.sql("DELETE FROM job_epochs WHERE job_id = ?").param(id).update();
-		jdbc.sql("DELETE FROM job_resumes WHERE job_id = ?").param(id).update();
 		jdbc.sql("DELETE FROM jobs WHERE id = ?").param(id).update();
 	}
 

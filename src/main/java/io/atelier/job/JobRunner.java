@@ -3,7 +3,6 @@ package io.atelier.job;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import io.atelier.dataset.DatasetRegistry;
@@ -12,7 +11,13 @@ import io.atelier.dataset.LabeledDataset;
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
+import io.atelier.store.StateWriter;
 import io.atelier.store.StoreException;
+import io.atelier.training.EpochResult;
+import io.atelier.training.EpochTotals;
+import io.atelier.training.Evaluation;
+import io.atelier.training.PyTorchAdam;
+import io.atelier.training.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -40,16 +45,19 @@ class JobRunner {
 
 	private final JsonMapper json;
 
+	private final JobCompletion completion;
+
 	private final JobMetrics metrics;
 
 	private final JobEvents events;
 
 	JobRunner(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, JsonMapper json,
-			JobMetrics metrics, JobEvents events) {
+			JobCompletion completion, JobMetrics metrics, JobEvents events) {
 		this.jobs = jobs;
 		this.datasets = datasets;
 		this.store = store;
 		this.json = json;
+		this.completion = completion;
 		this.metrics = metrics;
 		this.events = events;
 	}
@@ -63,17 +71,17 @@ class JobRunner {
 		try {
 			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
 			Recorder recorder = new Recorder(id, hyperparameters, dataset, progress);
-			TrainingRun.Resume resume = resumeFrom(id).orElse(null);
+			TrainingRun.Resume resume = StoredResume.latest(id, store, json).orElse(null);
 			if (resume != null && resume.previous() != null) {
 				// The checkpoint may hold an epoch the database missed, if the crash came between the two.
 				jobs.addEpochIfMissing(id, resume.previous());
 			}
-			Evaluation evaluation = new TrainingRun(hyperparameters, dataset, recorder, cancelled, resume).run();
-			finish(id, JobState.SUCCEEDED, null, evaluation);
+			Evaluation evaluation = new TrainingRun(hyperparameters.spec(), dataset, recorder, cancelled, resume).run();
+			completion.succeeded(id, evaluation);
 		}
 		catch (TrainingRun.CancelledException ex) {
 			if (progress.cancelRequested()) {
-				finish(id, JobState.CANCELLED, "Cancelled " + ex.where() + ". " + kept(id), null);
+				completion.cancelled(id, "Cancelled " + ex.where() + ". " + kept(id));
 			}
 			else {
 				log.info("Job {} stopped by shutdown {}; it resumes from there on the next start", id, ex.where());
@@ -81,25 +89,12 @@ class JobRunner {
 		}
 		catch (DatasetUnavailableException | StoreException ex) {
 			log.warn("Job {} failed: {}", id, ex.getMessage());
-			finish(id, JobState.FAILED, ex.getMessage(), null);
+			completion.failed(id, ex.getMessage());
 		}
 		catch (RuntimeException | Error ex) {
 			log.error("Job {} failed", id, ex);
-			finish(id, JobState.FAILED, "Training failed: " + ex, null);
+			completion.failed(id, "Training failed: " + ex);
 		}
-	}
-
-	/** Where a job would continue: its resume point, else its last epoch checkpoint; empty for a fresh job. */
-	Optional<TrainingRun.Resume> resumeFrom(String id) {
-		return store.resumePoint(id)
-			.flatMap(point -> StoredResume.within(point, store, json))
-			.or(() -> store.lastEpoch(id).flatMap(last -> StoredResume.after(last, store, json)));
-	}
-
-	private void finish(String id, JobState state, String error, Evaluation evaluation) {
-		jobs.finish(id, state, error, evaluation, Instant.now());
-		metrics.finished(id, state);
-		events.ended(id, state, error);
 	}
 
 	private String kept(String id) {
@@ -164,14 +159,15 @@ class JobRunner {
 			store.saveFinal(id, snapshot.model().getBlock(), metadata(last.epoch(), json.convertValue(last, MAP)));
 		}
 
-		private CheckpointStore.StateWriter optimizerState(TrainingRun.Snapshot snapshot) {
+		private StateWriter optimizerState(TrainingRun.Snapshot snapshot) {
 			PyTorchAdam adam = snapshot.adam();
 			return adam == null ? null : out -> adam.save(snapshot.model().getBlock().getParameters(), out);
 		}
 
 		private CheckpointMetadata metadata(int epoch, Map<String, Object> metrics) {
 			return new CheckpointMetadata(id, epoch, hyperparameters.architecture(), dataset.name(),
-					dataset.classNames(), json.convertValue(hyperparameters, MAP), metrics, Instant.now());
+					dataset.classNames(), new CheckpointMetadata.Input(1, dataset.train().rows(), dataset.train().cols()),
+					json.convertValue(hyperparameters, MAP), metrics, Instant.now());
 		}
 
 	}

@@ -1,10 +1,13 @@
 package io.atelier.job;
 
-enum JobState {
+/**
+ * Where a job is in its life; the last three are final.
+ */
+public enum JobState {
 
 	QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
 
-	boolean isTerminal() {
+	public boolean isTerminal() {
 		return this == SUCCEEDED || this == FAILED || this == CANCELLED;
 	}
 

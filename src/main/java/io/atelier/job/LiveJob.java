@@ -1,5 +1,9 @@
 package io.atelier.job;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
 /**
  * What this process knows of a job it has queued or is running, beyond the database: its task in
  * the executor, the cancel flag the epoch loop polls, and progress within the current epoch.
@@ -8,11 +12,13 @@ final class LiveJob {
 
 	private final int epochs;
 
+	private final Clock clock;
+
 	private volatile Runnable task;
 
 	private volatile boolean cancelRequested;
 
-	private volatile long startedNanos;
+	private volatile Instant started;
 
 	private volatile int epoch;
 
@@ -23,8 +29,9 @@ final class LiveJob {
 	/** The fraction done before the first batch this process trained: more than 0 for a resumed job. */
 	private volatile double startFraction = -1;
 
-	LiveJob(int epochs) {
+	LiveJob(int epochs, Clock clock) {
 		this.epochs = epochs;
+		this.clock = clock;
 	}
 
 	Runnable task() {
@@ -44,7 +51,7 @@ final class LiveJob {
 	}
 
 	void started() {
-		startedNanos = System.nanoTime();
+		started = clock.instant();
 	}
 
 	void batchFinished(int epoch, int batch, int batchesPerEpoch) {
@@ -62,7 +69,7 @@ final class LiveJob {
 			return Progress.notStarted(epochs);
 		}
 		double fraction = ((epoch - 1) + (double) batch / batches) / epochs;
-		double elapsed = (System.nanoTime() - startedNanos) / 1e9;
+		double elapsed = Duration.between(started, clock.instant()).toNanos() / 1e9;
 		// The rate is what this process has trained since it started, not what a resume restored.
 		double done = fraction - Math.max(startFraction, 0);
 		Double eta = done > 0 ? elapsed * (1 - fraction) / done : null;

@@ -5,6 +5,10 @@ import java.util.Optional;
 import ai.djl.Model;
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointStore;
+import io.atelier.training.EpochResult;
+import io.atelier.training.EpochTotals;
+import io.atelier.training.PyTorchAdam;
+import io.atelier.training.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,15 +30,22 @@ final class StoredResume implements TrainingRun.State {
 		this.store = store;
 	}
 
+	/** Where a job would continue: its resume point, else its last epoch checkpoint; empty for a fresh job. */
+	static Optional<TrainingRun.Resume> latest(String jobId, CheckpointStore store, JsonMapper json) {
+		return store.resumePoint(jobId)
+			.flatMap(point -> within(point, store, json))
+			.or(() -> store.lastEpoch(jobId).flatMap(last -> after(last, store, json)));
+	}
+
 	/** From a resume point: the same epoch, after the batches its totals count. */
-	static Optional<TrainingRun.Resume> within(Checkpoint point, CheckpointStore store, JsonMapper json) {
+	private static Optional<TrainingRun.Resume> within(Checkpoint point, CheckpointStore store, JsonMapper json) {
 		return store.metadata(point)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch(),
 					json.convertValue(metadata.metrics(), EpochTotals.class), null, new StoredResume(point, store)));
 	}
 
 	/** From an epoch checkpoint: the next epoch, from its first batch. */
-	static Optional<TrainingRun.Resume> after(Checkpoint last, CheckpointStore store, JsonMapper json) {
+	private static Optional<TrainingRun.Resume> after(Checkpoint last, CheckpointStore store, JsonMapper json) {
 		return store.metadata(last)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch() + 1, EpochTotals.NONE,
 					json.convertValue(metadata.metrics(), EpochResult.class), new StoredResume(last, store)));

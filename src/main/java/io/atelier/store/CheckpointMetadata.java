@@ -13,10 +13,29 @@ import java.util.Map;
  * @param architecture the network's architecture id
  * @param dataset the dataset it was trained on
  * @param classNames class names by output index
+ * @param input the images the network takes; absent from checkpoints written before it was recorded
  * @param hyperparameters the job's effective hyperparameters
  * @param metrics the epoch's metrics
  * @param savedAt when it was written
  */
 public record CheckpointMetadata(String jobId, int epoch, String architecture, String dataset,
-		List<String> classNames, Map<String, Object> hyperparameters, Map<String, Object> metrics, Instant savedAt) {
+		List<String> classNames, Input input, Map<String, Object> hyperparameters, Map<String, Object> metrics,
+		Instant savedAt) {
+
+	/** Checkpoints from before the input was recorded were all trained on Fashion-MNIST's images. */
+	public static final Input FASHION_MNIST_INPUT = new Input(1, 28, 28);
+
+	/** The input as recorded, or what every checkpoint without one was trained on. */
+	public Input inputOrDefault() {
+		return input != null ? input : FASHION_MNIST_INPUT;
+	}
+
+	/**
+	 * @param channels 1 for grayscale
+	 * @param height rows of pixels
+	 * @param width columns of pixels
+	 */
+	public record Input(int channels, int height, int width) {
+	}
+
 }

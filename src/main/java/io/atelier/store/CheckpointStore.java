@@ -1,20 +1,17 @@
 package io.atelier.store;
 
-import java.io.BufferedOutputStream;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,18 +20,19 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.atelier.system.AtelierProperties;
+import io.atelier.system.JobIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * Checkpoints and final models on the data volume, one folder each:
  * {@code jobs/<job>/checkpoints/epoch-0003/} and {@code jobs/<job>/model/}, holding
- * {@value #PARAMETERS} and the {@value #METADATA} sidecar. A folder is written under a hidden
- * temporary name, flushed to disk, then renamed into place, so a crash never leaves a half-written
- * checkpoint under a valid name.
+ * {@value #PARAMETERS} and the {@value #METADATA} sidecar, each written whole or not at all by
+ * {@link DurableFiles}. Only complete checkpoints are listed; one that cannot be read is reported once
+ * in the log and in {@link #unreadable()}, never silently left out.
  */
 @Component
 public class CheckpointStore {
@@ -45,9 +43,9 @@ public class CheckpointStore {
 
 	static final String OPTIMIZER = "optimizer.state";
 
-	private static final String RESUME_DIR = "resume";
+	private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
-	private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+	private static final String RESUME_DIR = "resume";
 
 	private static final Pattern EPOCH_DIR = Pattern.compile("epoch-(\\d{4,})");
 
@@ -59,14 +57,12 @@ public class CheckpointStore {
 
 	private final JsonMapper json;
 
-	private final ApplicationEventPublisher events;
+	private final Map<Path, String> unreadable = new ConcurrentHashMap<>();
 
-	CheckpointStore(AtelierProperties atelier, StoreProperties properties, JsonMapper json,
-			ApplicationEventPublisher events) {
+	CheckpointStore(AtelierProperties atelier, StoreProperties properties, JsonMapper json) {
 		this.jobsDir = atelier.dataDir().resolve("jobs");
 		this.keep = properties.keepCheckpoints();
 		this.json = json;
-		this.events = events;
 	}
 
 	/**
@@ -75,9 +71,9 @@ public class CheckpointStore {
 	 */
 	public Checkpoint save(String jobId, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
 		Path dir = checkpointsDir(jobId).resolve(String.format("epoch-%04d", metadata.epoch()));
-		writeAtomically(dir, block, optimizer, metadata);
+		write(dir, block, optimizer, metadata);
 		prune(jobId);
-		deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
+		DurableFiles.deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
 		return read(jobId, dir, false).orElseThrow();
 	}
 
@@ -88,7 +84,7 @@ public class CheckpointStore {
 	public Checkpoint saveResumePoint(String jobId, Block block, StateWriter optimizer,
 			CheckpointMetadata metadata) {
 		Path dir = jobDir(jobId).resolve(RESUME_DIR);
-		writeAtomically(dir, block, optimizer, metadata);
+		write(dir, block, optimizer, metadata);
 		return read(jobId, dir, false).orElseThrow();
 	}
 
@@ -105,11 +101,9 @@ public class CheckpointStore {
 	/** Writes a job's final model, kept whatever pruning does. */
 	public Checkpoint saveFinal(String jobId, Block block, CheckpointMetadata metadata) {
 		Path dir = jobDir(jobId).resolve(MODEL_DIR);
-		writeAtomically(dir, block, null, metadata);
-		deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
-		Checkpoint checkpoint = read(jobId, dir, true).orElseThrow();
-		events.publishEvent(new FinalModelSaved(checkpoint));
-		return checkpoint;
+		write(dir, block, null, metadata);
+		DurableFiles.deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
+		return read(jobId, dir, true).orElseThrow();
 	}
 
 	/** The job's complete checkpoints, oldest epoch first, its final model last. */
@@ -126,7 +120,7 @@ public class CheckpointStore {
 		}
 		try (Stream<Path> jobs = Files.list(jobsDir)) {
 			return jobs.map(dir -> dir.getFileName().toString())
-				.filter(id -> JOB_ID.matcher(id).matches())
+				.filter(JobIds::isValid)
 				.map(this::finalModel)
 				.flatMap(Optional::stream)
 				.toList();
@@ -140,49 +134,22 @@ public class CheckpointStore {
 		return read(jobId, jobDir(jobId).resolve(MODEL_DIR), true);
 	}
 
-	/** The model pinned as the default for predictions, if one was. */
-	public Optional<String> pinnedModel() {
-		Path file = pinFile();
-		if (!Files.isRegularFile(file)) {
-			return Optional.empty();
-		}
-		try {
-			return Optional.ofNullable(json.readTree(file.toFile()).path("jobId").stringValue(null));
-		}
-		catch (RuntimeException ex) {
-			return Optional.empty();
-		}
-	}
-
-	/** Pins the default model; the file is replaced atomically, so a crash leaves the old pin or the new. */
-	public void pinModel(String jobId) {
-		jobDir(jobId);
-		Path file = pinFile();
-		try {
-			Files.createDirectories(file.getParent());
-			Path temporary = file.resolveSibling(".tmp-" + file.getFileName() + "-" + UUID.randomUUID());
-			try {
-				writeDurably(temporary, out -> out.write(json.writeValueAsBytes(java.util.Map.of("jobId", jobId))));
-				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-				syncDirectory(file.getParent());
-			}
-			finally {
-				Files.deleteIfExists(temporary);
-			}
-		}
-		catch (IOException ex) {
-			throw new StoreException("Cannot write " + file + ": " + describe(ex), ex);
-		}
-	}
-
 	public Optional<CheckpointMetadata> metadata(Checkpoint checkpoint) {
 		Path file = checkpoint.directory().resolve(METADATA);
 		try {
-			return Optional.of(json.readValue(file.toFile(), CheckpointMetadata.class));
+			CheckpointMetadata metadata = json.readValue(file.toFile(), CheckpointMetadata.class);
+			unreadable.remove(checkpoint.directory());
+			return Optional.of(metadata);
 		}
 		catch (RuntimeException ex) {
+			reportUnreadable(checkpoint.directory(), file, ex);
 			return Optional.empty();
 		}
+	}
+
+	/** Checkpoints that are on the volume but cannot be read, by folder, with the reason. */
+	public Map<Path, String> unreadable() {
+		return Map.copyOf(unreadable);
 	}
 
 	/** Loads a checkpoint's parameters into a block of the same architecture. */
@@ -208,7 +175,7 @@ public class CheckpointStore {
 	}
 
 	private static void readState(Path file, String what, StateReader reader) {
-		try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
 			reader.read(in);
 		}
 		catch (IOException ex) {
@@ -216,16 +183,16 @@ public class CheckpointStore {
 		}
 	}
 
-	/** Removes what a crash may have left behind: folders that were never renamed into place. */
+	/**
+	 * Removes what a crash may have left behind: folders that were never renamed into place. Only
+	 * safe while nothing writes, before jobs start.
+	 */
 	public void removeIncomplete() {
 		if (!Files.isDirectory(jobsDir)) {
 			return;
 		}
 		try (Stream<Path> paths = Files.walk(jobsDir, 3)) {
-			paths.filter(path -> path.getFileName().toString().startsWith(".tmp-")
-					|| path.getFileName().toString().startsWith(".old-"))
-				.toList()
-				.forEach(CheckpointStore::deleteQuietly);
+			paths.filter(DurableFiles::isLeftover).toList().forEach(DurableFiles::deleteQuietly);
 		}
 		catch (IOException ex) {
 			throw new StoreException("Cannot scan " + jobsDir + ": " + ex.getMessage(), ex);
@@ -252,7 +219,7 @@ public class CheckpointStore {
 	private void prune(String jobId) {
 		List<Checkpoint> checkpoints = epochCheckpoints(jobId);
 		for (int i = 0; i < checkpoints.size() - keep; i++) {
-			deleteQuietly(checkpoints.get(i).directory());
+			DurableFiles.deleteQuietly(checkpoints.get(i).directory());
 		}
 	}
 
@@ -263,93 +230,42 @@ public class CheckpointStore {
 			return Optional.empty();
 		}
 		try {
-			boolean epochDir = EPOCH_DIR.matcher(dir.getFileName().toString()).matches();
-			int epoch = epochDir ? epochOf(dir) : json.readTree(metadataFile.toFile()).path("epoch").asInt();
+			Matcher epochDir = EPOCH_DIR.matcher(dir.getFileName().toString());
+			int epoch = epochDir.matches() ? Integer.parseInt(epochDir.group(1))
+					: json.readTree(metadataFile.toFile()).path("epoch").asInt();
 			long size = Files.size(metadataFile) + Files.size(parametersFile);
-			return Optional.of(new Checkpoint(jobId, epoch, finalModel, dir,
-					Files.getLastModifiedTime(metadataFile).toInstant(), size));
+			Checkpoint checkpoint = new Checkpoint(jobId, epoch, finalModel, dir,
+					Files.getLastModifiedTime(metadataFile).toInstant(), size);
+			unreadable.remove(dir);
+			return Optional.of(checkpoint);
 		}
 		catch (IOException | RuntimeException ex) {
+			reportUnreadable(dir, metadataFile, ex);
 			return Optional.empty();
 		}
 	}
 
-	private static int epochOf(Path dir) {
-		Matcher matcher = EPOCH_DIR.matcher(dir.getFileName().toString());
-		return matcher.matches() ? Integer.parseInt(matcher.group(1)) : 0;
+	private void reportUnreadable(Path dir, Path file, Exception ex) {
+		String reason = "Cannot read " + file + ": " + DurableFiles.describe(ex);
+		if (!reason.equals(unreadable.put(dir, reason))) {
+			log.warn("Checkpoint left out: {}", reason);
+		}
 	}
 
-	private void writeAtomically(Path target, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
-		Path parent = target.getParent();
-		Path temporary = parent.resolve(".tmp-" + target.getFileName() + "-" + UUID.randomUUID());
+	private void write(Path target, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
+		Map<String, StateWriter> files = new LinkedHashMap<>();
+		files.put(PARAMETERS, block::saveParameters);
+		if (optimizer != null) {
+			files.put(OPTIMIZER, optimizer);
+		}
+		// The sidecar last: a folder with it is known complete even before the rename.
+		files.put(METADATA, out -> out.write(json.writeValueAsBytes(metadata)));
 		try {
-			Files.createDirectories(temporary);
-			writeDurably(temporary.resolve(PARAMETERS), block::saveParameters);
-			if (optimizer != null) {
-				writeDurably(temporary.resolve(OPTIMIZER), optimizer);
-			}
-			writeDurably(temporary.resolve(METADATA), out -> out.write(json.writeValueAsBytes(metadata)));
-			syncDirectory(temporary);
-			replace(target, temporary);
-			syncDirectory(parent);
+			DurableFiles.writeDirectory(target, files);
 		}
 		catch (IOException | RuntimeException ex) {
-			deleteQuietly(temporary);
-			throw new StoreException("Cannot write the checkpoint " + target + ": " + describe(ex), ex);
+			throw new StoreException("Cannot write the checkpoint " + target + ": " + DurableFiles.describe(ex), ex);
 		}
-	}
-
-	/** Renames the new folder into place; an existing one is moved aside first, then deleted. */
-	private static void replace(Path target, Path temporary) throws IOException {
-		Path old = null;
-		if (Files.exists(target)) {
-			old = target.resolveSibling(".old-" + target.getFileName() + "-" + UUID.randomUUID());
-			Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-		}
-		Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-		if (old != null) {
-			deleteQuietly(old);
-		}
-	}
-
-	private static void writeDurably(Path file, StateWriter writer) throws IOException {
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			DataOutputStream out = new DataOutputStream(
-					new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
-			writer.write(out);
-			out.flush();
-			channel.force(true);
-		}
-	}
-
-	private static void syncDirectory(Path dir) {
-		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-			channel.force(true);
-		}
-		catch (IOException ex) {
-			// Some file systems cannot open or sync a directory; the rename is still atomic there.
-		}
-	}
-
-	private static String describe(Exception ex) {
-		String message = ex.getMessage();
-		if (ex instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-			message = fs.getFile() + ": " + fs.getReason();
-		}
-		return message != null ? message : ex.getClass().getSimpleName();
-	}
-
-	private static void deleteQuietly(Path path) {
-		try {
-			FileSystemUtils.deleteRecursively(path);
-		}
-		catch (IOException ex) {
-			// Left for removeIncomplete() on the next start.
-		}
-	}
-
-	private Path pinFile() {
-		return jobsDir.resolveSibling("models").resolve("default.json");
 	}
 
 	private Path checkpointsDir(String jobId) {
@@ -357,25 +273,10 @@ public class CheckpointStore {
 	}
 
 	private Path jobDir(String jobId) {
-		if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+		if (!JobIds.isValid(jobId)) {
 			throw new IllegalArgumentException("Not a valid job id: " + jobId);
 		}
 		return jobsDir.resolve(jobId);
-	}
-
-	/** Writes one file of a checkpoint: its parameters, or state that travels with them. */
-	@FunctionalInterface
-	public interface StateWriter {
-
-		void write(DataOutputStream out) throws IOException;
-
-	}
-
-	@FunctionalInterface
-	public interface StateReader {
-
-		void read(DataInputStream in) throws IOException;
-
 	}
 
 }

@@ -10,10 +10,9 @@ import jakarta.validation.Payload;
 import jakarta.validation.constraints.Pattern;
 
 /**
- * A job id as the API accepts it (jobs and models are named by their job). Ids also name folders on
- * the volume, so anything that could climb out of one ({@code ..}, slashes) is refused at the door.
+ * A job id as the API accepts it (jobs and models are named by their job), as {@link JobIds} defines it.
  */
-@Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+@Pattern(regexp = JobIds.PATTERN)
 @Constraint(validatedBy = {})
 @Target({ ElementType.PARAMETER, ElementType.FIELD, ElementType.RECORD_COMPONENT })
 @Retention(RetentionPolicy.RUNTIME)

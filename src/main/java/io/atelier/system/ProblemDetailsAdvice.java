@@ -1,6 +1,5 @@
 package io.atelier.system;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -45,8 +44,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			.getAllErrors()
 			.stream()
 			.map(error -> error instanceof FieldError field
-					? fieldError(field.getField(), field.getDefaultMessage(), field.getRejectedValue())
-					: fieldError(error.getObjectName(), error.getDefaultMessage(), null))
+					? Problems.fieldError(field.getField(), field.getDefaultMessage(), field.getRejectedValue())
+					: Problems.fieldError(error.getObjectName(), error.getDefaultMessage(), null))
 			.toList();
 		return invalid(errors, headers, request);
 	}
@@ -58,7 +57,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			.stream()
 			.flatMap(result -> result.getResolvableErrors()
 				.stream()
-				.map(error -> fieldError(result.getMethodParameter().getParameterName(), message(error),
+				.map(error -> Problems.fieldError(result.getMethodParameter().getParameterName(), message(error),
 						result.getArgument())))
 			.toList();
 		return invalid(errors, headers, request);
@@ -69,7 +68,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		ProblemDetail problem = Problems.detail(HttpStatus.BAD_REQUEST, "Unreadable request body", describe(ex));
 		if (ex.getCause() instanceof JacksonException json && !json.getPath().isEmpty()) {
-			problem.setProperty("errors", List.of(fieldError(path(json), describe(ex), null)));
+			problem.setProperty("errors", List.of(Problems.fieldError(path(json), describe(ex), null)));
 		}
 		return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
 	}
@@ -149,14 +148,6 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static String message(MessageSourceResolvable error) {
 		return error.getDefaultMessage();
-	}
-
-	private static Map<String, Object> fieldError(String field, String message, Object rejectedValue) {
-		Map<String, Object> error = new LinkedHashMap<>();
-		error.put("field", field);
-		error.put("message", message);
-		error.put("rejectedValue", rejectedValue);
-		return error;
 	}
 
 }

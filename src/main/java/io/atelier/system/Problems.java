@@ -1,5 +1,8 @@
 package io.atelier.system;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
@@ -23,6 +26,15 @@ public final class Problems {
 	public static ProblemDetail rejected() {
 		return detail(HttpStatus.BAD_REQUEST, "Request rejected", "The request has characters or a shape this service "
 				+ "refuses, such as control characters in a parameter name or an encoded slash or '..' in the path.");
+	}
+
+	/** One entry of a problem's {@code errors} list: which field, what is wrong with it, what was sent. */
+	public static Map<String, Object> fieldError(String field, String message, Object rejectedValue) {
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("field", field);
+		error.put("message", message);
+		error.put("rejectedValue", rejectedValue);
+		return error;
 	}
 
 	public static ErrorResponseException error(HttpStatus status, String title, String detail) {

@@ -4,12 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import io.atelier.testing.Need;
 
 /**
- * Finds the real Fashion-MNIST for tests that need it. On a laptop without it those tests skip; with
- * {@code ATELIER_REQUIRE_DATASET=true}, as {@code .ci/run} sets, a missing dataset fails them instead.
+ * Finds the real Fashion-MNIST for tests that need it ({@link Need#DATASET}).
  */
 public final class RealFashionMnist {
 
@@ -24,13 +22,7 @@ public final class RealFashionMnist {
 			.filter(dir -> Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz")))
 			.findFirst()
 			.orElse(null);
-		if (found == null) {
-			String message = "The real Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)";
-			if (Boolean.parseBoolean(System.getenv("ATELIER_REQUIRE_DATASET"))) {
-				Assertions.fail(message + ", and ATELIER_REQUIRE_DATASET=true requires it");
-			}
-			Assumptions.abort(message);
-		}
+		Need.DATASET.require(found != null);
 		return found;
 	}
 

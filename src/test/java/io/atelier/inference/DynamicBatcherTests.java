@@ -15,6 +15,7 @@ import java.util.function.Function;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import io.atelier.network.Architecture;
+import io.atelier.store.CheckpointMetadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,7 +56,8 @@ class DynamicBatcherTests {
 
 	@Test
 	void batchedProbabilitiesEqualUnbatchedOnesToOneMillionth() throws Exception {
-		try (ServingModel model = new ServingModel("m", 1, classes(), seedCnn(), 4, Duration.ofSeconds(5))) {
+		try (ServingModel model = new ServingModel("m", 1, classes(),
+				new CheckpointMetadata.Input(1, 28, 28), seedCnn(), 4, Duration.ofSeconds(5))) {
 			float[][] images = randomImages(64);
 			float[][] alone = new float[images.length][];
 			for (int i = 0; i < images.length; i++) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import ai.djl.ndarray.types.Shape;
 import io.atelier.network.Architecture;
+import io.atelier.store.CheckpointMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import io.atelier.security.ApiSecurity;
@@ -50,8 +51,8 @@ class PredictionErrorsTests {
 
 	@BeforeAll
 	static void loadAModel() {
-		model = new ServingModel("j1", 1, CLASSES, Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 0), 2,
-				java.time.Duration.ofSeconds(5));
+		model = new ServingModel("j1", 1, CLASSES, CheckpointMetadata.FASHION_MNIST_INPUT,
+				Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 0), 2, java.time.Duration.ofSeconds(5));
 	}
 
 	@AfterAll

@@ -5,6 +5,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.atelier.training.EpochResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class JobMetricsTests {
 		assertThat(registry.get("atelier.job.test.accuracy").tag("job", "j1").gauge().value()).isEqualTo(0.83);
 		assertThat(registry.get("atelier.training.epoch.duration").timer().totalTime(TimeUnit.SECONDS)).isEqualTo(4.0);
 
-		metrics.finished("j1", JobState.SUCCEEDED);
+		metrics.finished(new JobFinished("j1", JobState.SUCCEEDED, null));
 		assertThat(registry.get("atelier.jobs.finished").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
 		assertThat(registry.find("atelier.job.progress").tag("job", "j1").gauge()).isNull();
 	}

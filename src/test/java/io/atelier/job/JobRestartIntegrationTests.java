@@ -6,14 +6,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.atelier.AtelierApplication;
 import io.atelier.AtelierClient;
 import io.atelier.dataset.IdxFixtures;
+import io.atelier.training.EpochResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -111,13 +114,40 @@ class JobRestartIntegrationTests {
 		}
 	}
 
+	@Test
+	void recoveryIsDoneBeforeTheWebServerTakesRequests() throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
+		try (ConfigurableApplicationContext first = start(fixtures)) {
+			JobRepository repository = first.getBean(JobRepository.class);
+			repository.markRunning(insert(repository, "crashed-job"), Instant.now());
+		}
+		// Left by a write that a crash cut short: recovery removes it, and must do so before any request.
+		Path leftover = java.nio.file.Files.createDirectories(tmp.resolve("data/jobs/crashed-job/checkpoints/.tmp-epoch-0001-x"));
+		AtomicReference<String> seenWhenServing = new AtomicReference<>();
+		SpringApplicationBuilder builder = builder().listeners((WebServerInitializedEvent event) -> {
+			JobRecovery recovery = event.getApplicationContext().getBean(JobRecovery.class);
+			seenWhenServing.set("recovered=" + recovery.isRunning() + ", leftover=" + java.nio.file.Files.exists(leftover));
+		});
+		try (ConfigurableApplicationContext second = builder.run(arguments(fixtures))) {
+			assertThat(seenWhenServing.get()).isEqualTo("recovered=true, leftover=false");
+		}
+	}
+
 	private ConfigurableApplicationContext start(Path fixtures, String... more) {
+		return builder().run(arguments(fixtures, more));
+	}
+
+	private static SpringApplicationBuilder builder() {
+		return new SpringApplicationBuilder(AtelierApplication.class);
+	}
+
+	private String[] arguments(Path fixtures, String... more) {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--atelier.security.insecure-local-mode=true",
 				"--atelier.data-dir=" + tmp.resolve("data"), "--atelier.datasets.fashion-mnist.dir=" + fixtures,
 				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
 				"--atelier.datasets.fashion-mnist.verify-checksums=false"));
 		arguments.addAll(List.of(more));
-		return new SpringApplicationBuilder(AtelierApplication.class).run(arguments.toArray(String[]::new));
+		return arguments.toArray(String[]::new);
 	}
 
 	private static String insert(JobRepository repository, String id) {

@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.atelier.testing.Need;
 import io.atelier.AtelierApplication;
 import io.atelier.dataset.IdxFixtures;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,13 +88,7 @@ class VolumeFailuresIntegrationTests {
 	private Path mountTmpfs(String size) throws IOException, InterruptedException {
 		Path dir = Files.createDirectories(tmp.resolve("data"));
 		boolean mounted = run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString()));
-		if (!mounted) {
-			String message = "Cannot mount a tmpfs here (needs root)";
-			if (Boolean.parseBoolean(System.getenv("ATELIER_REQUIRE_MOUNT"))) {
-				Assertions.fail(message + ", and ATELIER_REQUIRE_MOUNT=true requires it");
-			}
-			Assumptions.abort(message);
-		}
+		Need.MOUNT.require(mounted);
 		return dir;
 	}
 

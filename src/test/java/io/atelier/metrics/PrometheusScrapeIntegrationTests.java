@@ -1,7 +1,6 @@
 package io.atelier.metrics;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,11 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.atelier.testing.FreePorts;
+import io.atelier.testing.Need;
 import io.atelier.AtelierApplication;
 import io.atelier.AtelierClient;
 import io.atelier.dataset.IdxFixtures;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -49,7 +48,7 @@ class PrometheusScrapeIntegrationTests {
 
 	@Test
 	void prometheusScrapesTrainingAndServingMetrics() throws Exception {
-		requirePrometheus();
+		Need.PROMETHEUS.require();
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 300, 100);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(AtelierApplication.class).run(
 				"--server.port=0", "--atelier.data-dir=" + tmp.resolve("data"),
@@ -59,7 +58,7 @@ class PrometheusScrapeIntegrationTests {
 				"--atelier.datasets.fashion-mnist.verify-checksums=false")) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			trainAndPredict(port);
-			int prometheusPort = freePort();
+			int prometheusPort = FreePorts.next();
 			Process prometheus = startPrometheus(port, prometheusPort);
 			try {
 				await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
@@ -74,16 +73,6 @@ class PrometheusScrapeIntegrationTests {
 				prometheus.destroy();
 				prometheus.waitFor();
 			}
-		}
-	}
-
-	private static void requirePrometheus() {
-		if (!Files.isExecutable(PROMETHEUS)) {
-			String message = "Prometheus is not installed (apt-get install prometheus)";
-			if (Boolean.parseBoolean(System.getenv("ATELIER_REQUIRE_PROMETHEUS"))) {
-				Assertions.fail(message + ", and ATELIER_REQUIRE_PROMETHEUS=true requires it");
-			}
-			Assumptions.abort(message);
 		}
 	}
 
@@ -118,12 +107,6 @@ class PrometheusScrapeIntegrationTests {
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body()).path("data").path("result");
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -33,14 +33,11 @@ class CheckpointStoreTests {
 
 	private CheckpointStore store;
 
-	private final List<Object> published = new java.util.ArrayList<>();
-
 	private Model model;
 
 	@BeforeEach
 	void setUp() {
-		store = new CheckpointStore(new AtelierProperties(dataDir), new StoreProperties(2), JsonMapper.builder().build(),
-				published::add);
+		store = new CheckpointStore(new AtelierProperties(dataDir), new StoreProperties(2), JsonMapper.builder().build());
 		model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 3);
 	}
 
@@ -135,18 +132,34 @@ class CheckpointStoreTests {
 	}
 
 	@Test
-	void finalModelsAreListedAnnouncedAndThePinSurvivesANewStore() {
+	void finalModelsAreListed() {
 		store.save(JOB, model.getBlock(), null, metadata(1));
 		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
-		assertThat(published).containsExactly(new FinalModelSaved(saved));
-		assertThat(store.finalModels()).extracting(Checkpoint::jobId).containsExactly(JOB);
-		assertThat(store.pinnedModel()).isEmpty();
-		store.pinModel(JOB);
-		CheckpointStore restarted = new CheckpointStore(new AtelierProperties(dataDir), new StoreProperties(2),
-				JsonMapper.builder().build(), event -> {
-				});
-		assertThat(restarted.pinnedModel()).contains(JOB);
-		assertThatThrownBy(() -> store.pinModel("../escape")).isInstanceOf(IllegalArgumentException.class);
+		assertThat(store.finalModels()).containsExactly(saved);
+		assertThat(store.metadata(saved).orElseThrow().inputOrDefault()).isEqualTo(new CheckpointMetadata.Input(1, 28, 28));
+	}
+
+	@Test
+	void aCorruptSidecarIsReportedWithItsPathNotSilentlyDropped() throws IOException {
+		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		Files.writeString(saved.directory().resolve(CheckpointStore.METADATA), "{ not json");
+		assertThat(store.finalModels()).isEmpty();
+		assertThat(store.unreadable()).containsOnlyKeys(saved.directory());
+		assertThat(store.unreadable().get(saved.directory())).contains(CheckpointStore.METADATA);
+
+		store.saveFinal(JOB, model.getBlock(), metadata(1));
+		assertThat(store.finalModels()).hasSize(1);
+		assertThat(store.unreadable()).isEmpty();
+	}
+
+	@Test
+	void aSidecarWithoutAnInputIsFashionMnists() throws IOException {
+		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		Path sidecar = saved.directory().resolve(CheckpointStore.METADATA);
+		Files.writeString(sidecar, Files.readString(sidecar).replaceAll("\\\"input\\\":\\{[^}]*\\},", ""));
+		CheckpointMetadata read = store.metadata(saved).orElseThrow();
+		assertThat(read.input()).isNull();
+		assertThat(read.inputOrDefault()).isEqualTo(CheckpointMetadata.FASHION_MNIST_INPUT);
 	}
 
 	@Test
@@ -156,7 +169,8 @@ class CheckpointStoreTests {
 
 	private static CheckpointMetadata metadata(int epoch) {
 		return new CheckpointMetadata(JOB, epoch, "seed-cnn", "fashion-mnist",
-				List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), Map.of("batchSize", 100),
+				List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), new CheckpointMetadata.Input(1, 28, 28),
+				Map.of("batchSize", 100),
 				Map.of("testAccuracy", 0.5), Instant.now());
 	}
 

@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 /**
  * What an epoch's training pass has summed so far; saved with a resume point so that an epoch
@@ -10,9 +10,22 @@ package io.atelier.job;
  * @param seen images trained on
  * @param seconds time spent training them
  */
-record EpochTotals(int batches, double lossSum, long correct, long seen, double seconds) {
+public record EpochTotals(int batches, double lossSum, long correct, long seen, double seconds) {
 
-	static final EpochTotals NONE = new EpochTotals(0, 0, 0, 0, 0);
+	public static final EpochTotals NONE = new EpochTotals(0, 0, 0, 0, 0);
+
+	double meanLoss() {
+		return lossSum / batches;
+	}
+
+	/** Correct predictions among the images seen during the training pass, as the seed pipeline counts. */
+	double accuracy() {
+		return (double) correct / seen;
+	}
+
+	double imagesPerSecond() {
+		return seen / seconds;
+	}
 
 	EpochTotals add(double loss, long batchCorrect, long batchSize) {
 		return new EpochTotals(batches + 1, lossSum + loss, correct + batchCorrect, seen + batchSize, seconds);

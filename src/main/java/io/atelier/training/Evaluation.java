@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +11,9 @@ import java.util.List;
  * @param confusionMatrix {@code confusionMatrix[actual][predicted]} counts
  * @param perClass precision, recall and F1 of each class
  */
-record Evaluation(double accuracy, List<String> classNames, int[][] confusionMatrix, List<ClassMetrics> perClass) {
+public record Evaluation(double accuracy, List<String> classNames, int[][] confusionMatrix, List<ClassMetrics> perClass) {
 
-	static Evaluation of(List<String> classNames, int[][] confusion) {
+	public static Evaluation of(List<String> classNames, int[][] confusion) {
 		int classes = classNames.size();
 		long correct = 0;
 		long total = 0;
@@ -40,7 +40,7 @@ record Evaluation(double accuracy, List<String> classNames, int[][] confusionMat
 		return denominator == 0 ? 0 : (double) numerator / denominator;
 	}
 
-	record ClassMetrics(int index, String className, double precision, double recall, double f1, long support) {
+	public record ClassMetrics(int index, String className, double precision, double recall, double f1, long support) {
 	}
 
 }

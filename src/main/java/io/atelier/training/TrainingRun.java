@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -27,7 +27,7 @@ import io.atelier.network.Architecture;
  * may start where an earlier one stopped: the data order of an epoch depends only on the seed and
  * the epoch, so restoring parameters, optimizer state and the epoch's totals continues it exactly.
  */
-final class TrainingRun {
+public final class TrainingRun {
 
 	/**
 	 * DJL's PyTorch gradient collector is process-wide: two collecting at once is an error, so jobs
@@ -35,7 +35,7 @@ final class TrainingRun {
 	 */
 	private static final ReentrantLock GRADIENT_COLLECTION = new ReentrantLock();
 
-	private final Hyperparameters hyperparameters;
+	private final TrainingSpec spec;
 
 	private final LabeledDataset dataset;
 
@@ -45,9 +45,12 @@ final class TrainingRun {
 
 	private final Resume resume;
 
-	TrainingRun(Hyperparameters hyperparameters, LabeledDataset dataset, Listener listener,
-			BooleanSupplier cancelled, Resume resume) {
-		this.hyperparameters = hyperparameters;
+	/**
+	 * @param resume where an earlier run stopped, or {@code null} to start from scratch
+	 */
+	public TrainingRun(TrainingSpec spec, LabeledDataset dataset, Listener listener, BooleanSupplier cancelled,
+			Resume resume) {
+		this.spec = spec;
 		this.dataset = dataset;
 		this.listener = listener;
 		this.cancelled = cancelled;
@@ -55,12 +58,12 @@ final class TrainingRun {
 	}
 
 	/** Trains every epoch; returns the final test-set evaluation, or throws {@link CancelledException}. */
-	Evaluation run() {
+	public Evaluation run() {
 		ImageSet train = trainingImages();
-		Architecture architecture = Architecture.byId(hyperparameters.architecture()).orElseThrow();
+		Architecture architecture = Architecture.byId(spec.architecture()).orElseThrow();
 		Shape inputShape = new Shape(1, 1, train.rows(), train.cols());
 		Optimizer optimizer = optimizer();
-		try (Model model = architecture.newModel(dataset.classes(), inputShape, hyperparameters.seed())) {
+		try (Model model = architecture.newModel(dataset.classes(), inputShape, spec.seed())) {
 			if (resume != null) {
 				resume.state().restoreParameters(model);
 				requireGradients(model);
@@ -79,21 +82,20 @@ final class TrainingRun {
 		// Grad mode is thread-local in libtorch and on by default; evaluation must not record graphs.
 		JniUtils.setGradMode(false);
 		Snapshot snapshot = new Snapshot(model, optimizer instanceof PyTorchAdam adam ? adam : null);
-		TestEvaluator evaluator = new TestEvaluator(dataset.test(), dataset.classes());
-		BatchSource batches = new BatchSource(train, hyperparameters.batchSize());
+		TestEvaluator evaluator = new TestEvaluator(dataset.test(), dataset.classNames());
+		BatchSource batches = new BatchSource(train, spec.batchSize());
 		int firstEpoch = resume == null ? 1 : resume.epoch();
 		TestEvaluator.Result last = null;
 		EpochResult result = resume == null ? null : resume.previous();
-		for (int epoch = firstEpoch; epoch <= hyperparameters.epochs(); epoch++) {
+		for (int epoch = firstEpoch; epoch <= spec.epochs(); epoch++) {
 			boolean resumed = resume != null && epoch == firstEpoch;
 			EpochTotals totals = trainEpoch(trainer, batches, train.count(), epoch,
 					resumed ? resume.batch() : 0, resumed ? resume.totals() : EpochTotals.NONE, snapshot);
 			long evaluationStart = System.nanoTime();
 			last = evaluator.evaluate(trainer);
 			double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
-			result = new EpochResult(epoch, totals.lossSum() / totals.batches(),
-					(double) totals.correct() / totals.seen(), last.loss(), last.accuracy(), totals.seconds(),
-					evaluationSeconds, totals.seen() / totals.seconds());
+			result = new EpochResult(epoch, totals.meanLoss(), totals.accuracy(), last.loss(),
+					last.evaluation().accuracy(), totals.seconds(), evaluationSeconds, totals.imagesPerSecond());
 			listener.epochFinished(result, snapshot);
 		}
 		if (last == null) {
@@ -101,12 +103,12 @@ final class TrainingRun {
 			last = evaluator.evaluate(trainer);
 		}
 		listener.trainingFinished(result, snapshot);
-		return Evaluation.of(dataset.classNames(), last.confusion());
+		return last.evaluation();
 	}
 
 	private EpochTotals trainEpoch(Trainer trainer, BatchSource batches, int count, int epoch, int firstBatch,
 			EpochTotals sofar, Snapshot snapshot) {
-		int[] order = BatchSource.order(count, hyperparameters.shuffle(), hyperparameters.seed(), epoch);
+		int[] order = BatchSource.order(count, spec.shuffle(), spec.seed(), epoch);
 		EpochTotals totals = sofar;
 		long epochStart = System.nanoTime();
 		for (int index = firstBatch; index < batches.batches(); index++) {
@@ -150,22 +152,21 @@ final class TrainingRun {
 	}
 
 	private ImageSet trainingImages() {
-		Integer limit = hyperparameters.trainLimit();
-		return limit == null ? dataset.train() : dataset.train().first(limit);
+		return dataset.train().first(spec.trainLimit());
 	}
 
 	private Optimizer optimizer() {
-		return switch (hyperparameters.optimizer()) {
-			case ADAM -> new PyTorchAdam(hyperparameters.learningRate().floatValue());
+		return switch (spec.optimizer()) {
+			case ADAM -> new PyTorchAdam((float) spec.learningRate());
 			case SGD -> Optimizer.sgd()
-				.setLearningRateTracker(Tracker.fixed(hyperparameters.learningRate().floatValue()))
-				.optMomentum(hyperparameters.momentum().floatValue())
+				.setLearningRateTracker(Tracker.fixed((float) spec.learningRate()))
+				.optMomentum((float) spec.momentum())
 				.build();
 		};
 	}
 
 	/** The model as it stands, and the optimizer whose state can be saved with it (Adam's; else none). */
-	record Snapshot(Model model, PyTorchAdam adam) {
+	public record Snapshot(Model model, PyTorchAdam adam) {
 	}
 
 	/**
@@ -176,16 +177,16 @@ final class TrainingRun {
 	 * @param previous the last finished epoch, reported again if the run resumes after all of them
 	 * @param state restores the earlier run's parameters and optimizer
 	 */
-	record Resume(int epoch, EpochTotals totals, EpochResult previous, State state) {
+	public record Resume(int epoch, EpochTotals totals, EpochResult previous, State state) {
 
-		int batch() {
+		public int batch() {
 			return totals.batches();
 		}
 
 	}
 
 	/** An earlier run's state, wherever it was kept. */
-	interface State {
+	public interface State {
 
 		void restoreParameters(Model model);
 
@@ -194,7 +195,7 @@ final class TrainingRun {
 	}
 
 	/** What a run reports while it goes. */
-	interface Listener {
+	public interface Listener {
 
 		/** @param nanos how long the batch took, from building it to the optimizer step */
 		void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos);
@@ -211,7 +212,7 @@ final class TrainingRun {
 	}
 
 	/** The run stopped because it was asked to, at the start of {@code batch} of {@code epoch}. */
-	static final class CancelledException extends RuntimeException {
+	public static final class CancelledException extends RuntimeException {
 
 		private final int epoch;
 
@@ -224,7 +225,7 @@ final class TrainingRun {
 		}
 
 		/** Where it stopped, in words a user reads. */
-		String where() {
+		public String where() {
 			return "in epoch " + epoch + " after " + batch + " batches";
 		}
 

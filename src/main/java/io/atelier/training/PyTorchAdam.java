@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,7 +24,7 @@ import ai.djl.util.Pair;
  * Its state (both moments and the step count of every parameter) can be saved with a checkpoint and
  * restored, so that a resumed job continues exactly where it stopped.
  */
-final class PyTorchAdam extends Optimizer {
+public final class PyTorchAdam extends Optimizer {
 
 	private static final float BETA1 = 0.9f;
 
@@ -44,7 +44,7 @@ final class PyTorchAdam extends Optimizer {
 
 	private final Map<String, Map<ai.djl.Device, NDArray>> variances = new ConcurrentHashMap<>();
 
-	PyTorchAdam(float learningRate) {
+	public PyTorchAdam(float learningRate) {
 		super(new Builder());
 		this.learningRate = learningRate;
 	}
@@ -65,7 +65,7 @@ final class PyTorchAdam extends Optimizer {
 	}
 
 	/** Writes every parameter's state under its name in the block; ids differ from process to process. */
-	void save(ParameterList parameters, DataOutputStream out) throws IOException {
+	public void save(ParameterList parameters, DataOutputStream out) throws IOException {
 		out.writeInt(STATE_FORMAT);
 		out.writeInt(parameters.size());
 		for (Pair<String, Parameter> parameter : parameters) {
@@ -82,7 +82,7 @@ final class PyTorchAdam extends Optimizer {
 	}
 
 	/** Restores what {@link #save} wrote, for the same architecture; arrays go to {@code manager}. */
-	void load(ParameterList parameters, DataInputStream in, NDManager manager) throws IOException {
+	public void load(ParameterList parameters, DataInputStream in, NDManager manager) throws IOException {
 		if (in.readInt() != STATE_FORMAT || in.readInt() != parameters.size()) {
 			throw new IOException("The optimizer state does not match this network");
 		}

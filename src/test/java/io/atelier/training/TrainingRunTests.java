@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,10 +6,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import io.atelier.dataset.IdxFixtures;
 import io.atelier.dataset.LabeledDataset;
-import io.atelier.dataset.RealFashionMnist;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,7 @@ class TrainingRunTests {
 	@Test
 	void learnsAndReportsEveryEpoch() {
 		Recording recording = new Recording();
-		Evaluation evaluation = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, recording, () -> false, null).run();
+		Evaluation evaluation = new TrainingRun(spec(3, 50), SYNTHETIC, recording, () -> false, null).run();
 		assertThat(recording.epochs).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
 		EpochResult last = recording.epochs.get(2);
 		assertThat(last.testAccuracy()).isGreaterThan(0.9);
@@ -49,7 +50,7 @@ class TrainingRunTests {
 				}
 			}
 		};
-		TrainingRun run = new TrainingRun(hyperparameters(5, 50), SYNTHETIC, recording, cancelled::get, null);
+		TrainingRun run = new TrainingRun(spec(5, 50), SYNTHETIC, recording, cancelled::get, null);
 		assertThatThrownBy(run::run).isInstanceOfSatisfying(TrainingRun.CancelledException.class,
 				ex -> assertThat(ex.where()).isEqualTo("in epoch 2 after 3 batches"));
 		assertThat(recording.batches.get()).isEqualTo(20 + 3);
@@ -57,10 +58,27 @@ class TrainingRunTests {
 		assertThat(recording.finished).isFalse();
 	}
 
+	/**
+	 * On one intra-op thread: with more, libtorch's reductions split by how many threads it gets,
+	 * which on a loaded machine changes from run to run, and the runs compared part ways in the
+	 * last digits, then more.
+	 */
 	@Test
 	void aRunStoppedWithinAnEpochAndResumedEndsExactlyAsAnUninterruptedOne() {
+		Engine.getEngine("PyTorch");
+		int threads = JniUtils.getNumThreads();
+		JniUtils.setNumThreads(1);
+		try {
+			stoppedAndResumedMatchesUninterrupted();
+		}
+		finally {
+			JniUtils.setNumThreads(threads);
+		}
+	}
+
+	private void stoppedAndResumedMatchesUninterrupted() {
 		Recording whole = new Recording();
-		Evaluation uninterrupted = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, whole, () -> false, null).run();
+		Evaluation uninterrupted = new TrainingRun(spec(3, 50), SYNTHETIC, whole, () -> false, null).run();
 
 		AtomicBoolean stop = new AtomicBoolean();
 		Saved saved = new Saved();
@@ -75,12 +93,12 @@ class TrainingRunTests {
 				saved.capture(epoch, totals, snapshot);
 			}
 		};
-		assertThatThrownBy(() -> new TrainingRun(hyperparameters(3, 50), SYNTHETIC, first, stop::get, null).run())
+		assertThatThrownBy(() -> new TrainingRun(spec(3, 50), SYNTHETIC, first, stop::get, null).run())
 			.isInstanceOf(TrainingRun.CancelledException.class);
 		assertThat(saved.resume.batch()).isEqualTo(7);
 
 		Recording second = new Recording();
-		Evaluation resumed = new TrainingRun(hyperparameters(3, 50), SYNTHETIC, second, () -> false, saved.resume).run();
+		Evaluation resumed = new TrainingRun(spec(3, 50), SYNTHETIC, second, () -> false, saved.resume).run();
 		assertThat(second.epochs).extracting(EpochResult::epoch).containsExactly(2, 3);
 		for (int i = 0; i < 2; i++) {
 			EpochResult expected = whole.epochs.get(i + 1);
@@ -95,7 +113,7 @@ class TrainingRunTests {
 
 	@Test
 	void freesEveryBatchAndEverythingAtTheEnd() {
-		new TrainingRun(hyperparameters(1, 100), SYNTHETIC, new Recording(), () -> false, null).run();
+		new TrainingRun(spec(1, 100), SYNTHETIC, new Recording(), () -> false, null).run();
 		int before = engineArrays();
 		List<Integer> arraysAfterEachEpoch = new ArrayList<>();
 		Recording recording = new Recording() {
@@ -105,7 +123,7 @@ class TrainingRunTests {
 				arraysAfterEachEpoch.add(snapshot.model().getNDManager().getManagedArrays().size());
 			}
 		};
-		new TrainingRun(hyperparameters(4, 100), SYNTHETIC, recording, () -> false, null).run();
+		new TrainingRun(spec(4, 100), SYNTHETIC, recording, () -> false, null).run();
 		assertThat(arraysAfterEachEpoch).hasSize(4).allMatch(count -> count.equals(arraysAfterEachEpoch.get(0)));
 		assertThat(engineArrays()).isEqualTo(before);
 	}
@@ -116,7 +134,7 @@ class TrainingRunTests {
 		try {
 			List<java.util.concurrent.Future<Evaluation>> runs = new ArrayList<>();
 			for (int i = 0; i < 2; i++) {
-				runs.add(pool.submit(() -> new TrainingRun(hyperparameters(2, 50), SYNTHETIC, new Recording(), () -> false, null)
+				runs.add(pool.submit(() -> new TrainingRun(spec(2, 50), SYNTHETIC, new Recording(), () -> false, null)
 					.run()));
 			}
 			for (java.util.concurrent.Future<Evaluation> run : runs) {
@@ -130,22 +148,11 @@ class TrainingRunTests {
 
 	@Test
 	void trainsWithSgdAndMomentum() {
-		Hyperparameters sgd = new Hyperparameters(null, null, 4, 20, 0.01, OptimizerKind.SGD, 0.9, 1L, true, null)
-			.withDefaults();
+		TrainingSpec sgd = new TrainingSpec("seed-cnn", 4, 20, 0.01, OptimizerKind.SGD, 0.9, 1, true, TrainingSpec.ALL);
 		Recording recording = new Recording();
 		new TrainingRun(sgd, SYNTHETIC, recording, () -> false, null).run();
 		assertThat(recording.epochs.get(3).trainLoss()).isLessThan(recording.epochs.get(0).trainLoss());
 		assertThat(recording.epochs.get(3).testAccuracy()).isGreaterThan(0.5);
-	}
-
-	@Test
-	void reachesEightyPercentOnRealFashionMnistInOneEpoch() {
-		LabeledDataset real = RealFashionMnist.load();
-		Recording recording = new Recording();
-		new TrainingRun(Hyperparameters.DEFAULTS.withDefaults().withEpochs(1), real, recording, () -> false, null).run();
-		EpochResult epoch = recording.epochs.get(0);
-		assertThat(epoch.testAccuracy()).isGreaterThanOrEqualTo(0.80);
-		assertThat(recording.batches.get()).isEqualTo(600);
 	}
 
 	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
@@ -205,11 +212,11 @@ class TrainingRunTests {
 		}
 	}
 
-	private static Hyperparameters hyperparameters(int epochs, int batchSize) {
-		return new Hyperparameters(null, null, epochs, batchSize, null, null, null, 3L, true, null).withDefaults();
+	private static TrainingSpec spec(int epochs, int batchSize) {
+		return new TrainingSpec("seed-cnn", epochs, batchSize, 0.01, OptimizerKind.ADAM, 0, 3, true, TrainingSpec.ALL);
 	}
 
-	private static class Recording implements TrainingRun.Listener {
+	static class Recording implements TrainingRun.Listener {
 
 		final AtomicInteger batches = new AtomicInteger();
 

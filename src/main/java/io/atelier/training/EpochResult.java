@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 /**
  * One finished epoch.
@@ -12,6 +12,6 @@ package io.atelier.job;
  * @param evaluationSeconds wall time of the test-set evaluation
  * @param samplesPerSecond training images per second during the training pass
  */
-record EpochResult(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+public record EpochResult(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
 		double seconds, double evaluationSeconds, double samplesPerSecond) {
 }

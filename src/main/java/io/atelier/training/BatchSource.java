@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,6 @@
-package io.atelier.job;
+package io.atelier.training;
+
+import java.util.List;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,21 +17,21 @@ final class TestEvaluator {
 
 	private final ImageSet test;
 
-	private final int classes;
+	private final List<String> classNames;
 
 	private final BatchSource batches;
 
 	private final int[] order;
 
-	TestEvaluator(ImageSet test, int classes) {
+	TestEvaluator(ImageSet test, List<String> classNames) {
 		this.test = test;
-		this.classes = classes;
+		this.classNames = classNames;
 		this.batches = new BatchSource(test, BATCH);
 		this.order = BatchSource.order(test.count(), false, 0, 0);
 	}
 
 	Result evaluate(Trainer trainer) {
-		int[][] confusion = new int[classes][classes];
+		int[][] confusion = new int[classNames.size()][classNames.size()];
 		double lossSum = 0;
 		for (int index = 0; index < batches.batches(); index++) {
 			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index)) {
@@ -39,7 +41,7 @@ final class TestEvaluator {
 				count(logits.argMax(1).toLongArray(), batch.getLabels().head().toLongArray(), confusion);
 			}
 		}
-		return new Result(lossSum / test.count(), confusion);
+		return new Result(lossSum / test.count(), Evaluation.of(classNames, confusion));
 	}
 
 	private static void count(long[] predicted, long[] actual, int[][] confusion) {
@@ -48,20 +50,7 @@ final class TestEvaluator {
 		}
 	}
 
-	record Result(double loss, int[][] confusion) {
-
-		double accuracy() {
-			long correct = 0;
-			long total = 0;
-			for (int c = 0; c < confusion.length; c++) {
-				correct += confusion[c][c];
-				for (int count : confusion[c]) {
-					total += count;
-				}
-			}
-			return total == 0 ? 0 : (double) correct / total;
-		}
-
+	record Result(double loss, Evaluation evaluation) {
 	}
 
 }

@@ -1,4 +1,4 @@
-package io.atelier.job;
+package io.atelier.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

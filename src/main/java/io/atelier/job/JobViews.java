@@ -1,0 +1,54 @@
+package io.atelier.job;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.atelier.store.Checkpoint;
+import io.atelier.store.CheckpointStore;
+import io.atelier.system.AtelierProperties;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * A job as clients see it: its record, progress as this process knows it, and its checkpoints.
+ */
+@Component
+class JobViews {
+
+	private final JobQueue queue;
+
+	private final CheckpointStore store;
+
+	private final Path dataDir;
+
+	JobViews(JobQueue queue, CheckpointStore store, AtelierProperties atelier) {
+		this.queue = queue;
+		this.store = store;
+		this.dataDir = atelier.dataDir().toAbsolutePath();
+	}
+
+	JobView of(JobRecord job) {
+		Progress progress = job.state() == JobState.RUNNING
+				? queue.progress(job.id()).orElseGet(() -> recorded(job)) : recorded(job);
+		List<JobView.CheckpointView> checkpoints = store.list(job.id()).stream().map(this::checkpoint).toList();
+		return new JobView(job.id(), job.state(), job.hyperparameters(), progress, job.history(), job.resumes(),
+				job.evaluation(), checkpoints, job.error(), job.cancelRequested(), job.createdAt(), job.startedAt(),
+				job.finishedAt());
+	}
+
+	private static Progress recorded(JobRecord job) {
+		int epochs = job.hyperparameters().epochs();
+		if (job.state() == JobState.SUCCEEDED) {
+			return new Progress(epochs, epochs, 0, 0, 1.0, 0.0);
+		}
+		int done = job.history().size();
+		return new Progress(done, epochs, 0, 0, (double) done / epochs, null);
+	}
+
+	private JobView.CheckpointView checkpoint(Checkpoint checkpoint) {
+		String path = dataDir.relativize(checkpoint.directory().toAbsolutePath()).toString();
+		return new JobView.CheckpointView(checkpoint.epoch(), checkpoint.finalModel(), path, checkpoint.sizeBytes(),
+				checkpoint.savedAt());
+	}
+
+}
