@@ -24,10 +24,14 @@ class PredictionService {
 
 	private final ImageDecoder decoder;
 
+	private final DynamicBatching batching;
+
 	private final DistributionSummary imagesPerRequest;
 
-	PredictionService(ModelRegistry models, InferenceProperties properties, MeterRegistry meters) {
+	PredictionService(ModelRegistry models, DynamicBatching batching, InferenceProperties properties,
+			MeterRegistry meters) {
 		this.models = models;
+		this.batching = batching;
 		this.decoder = new ImageDecoder(properties.maxPixels());
 		this.imagesPerRequest = DistributionSummary.builder("atelier.predict.images")
 			.description("Images per prediction request")
@@ -43,15 +47,7 @@ class PredictionService {
 			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"topK must be between 1 and " + classes + ", the number of classes.");
 		}
-		int height = model.height();
-		int width = model.width();
-		float[] pixels = new float[images.size() * height * width];
-		for (int i = 0; i < images.size(); i++) {
-			byte[] gray = decoder.decode(images.get(i), height, width, invert);
-			Preprocessing.scale(gray, 0, gray.length, pixels, i * height * width);
-		}
-		imagesPerRequest.record(images.size());
-		float[][] probabilities = model.probabilities(new ServingModel.Images(pixels, images.size(), height, width));
+		float[][] probabilities = probabilities(model, decode(model, images, invert));
 		List<PredictionResponse.Result> results = new ArrayList<>(images.size());
 		for (float[] row : probabilities) {
 			results.add(new PredictionResponse.Result(top(row, topK, model.classNames())));
@@ -59,7 +55,25 @@ class PredictionService {
 		return new PredictionResponse.Batch(new PredictionResponse.ModelRef(model.jobId(), model.epoch()), results);
 	}
 
-	private static List<PredictionResponse.Prediction> top(float[] probabilities, int k, List<String> classNames) {
+	/** Encoded images as the model's input, decoded the way training saw them. */
+	ServingModel.Images decode(ServingModel model, List<byte[]> images, ImageDecoder.Invert invert) {
+		int height = model.height();
+		int width = model.width();
+		float[] pixels = new float[images.size() * height * width];
+		for (int i = 0; i < images.size(); i++) {
+			byte[] gray = decoder.decode(images.get(i), width, height, invert);
+			Preprocessing.scale(gray, 0, gray.length, pixels, i * height * width);
+		}
+		return new ServingModel.Images(pixels, images.size(), height, width);
+	}
+
+	/** The class probabilities of each image; a single image may share its pass with others. */
+	float[][] probabilities(ServingModel model, ServingModel.Images images) {
+		imagesPerRequest.record(images.count());
+		return batching.probabilities(model, images);
+	}
+
+	static List<PredictionResponse.Prediction> top(float[] probabilities, int k, List<String> classNames) {
 		return IntStream.range(0, probabilities.length)
 			.boxed()
 			.sorted(Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed())

@@ -104,6 +104,11 @@ class SecurityConfiguration {
 			requests.requestMatchers(HttpMethod.GET, "/jobs", "/jobs/**", "/models", "/models/**")
 				.hasRole(Role.PREDICTOR.name());
 			requests.requestMatchers(HttpMethod.POST, "/predict", "/predict/batch", "/predict/input").hasRole(Role.PREDICTOR.name());
+			// The Open Inference Protocol: its health for probes as the Actuator's, the rest as /predict.
+			requests.requestMatchers(HttpMethod.GET, "/v2/health/live", "/v2/health/ready").permitAll();
+			requests.requestMatchers(HttpMethod.GET, "/v2", "/v2/models/**").hasRole(Role.PREDICTOR.name());
+			requests.requestMatchers(HttpMethod.POST, "/v2/models/*/infer", "/v2/models/*/versions/*/infer")
+				.hasRole(Role.PREDICTOR.name());
 			requests.anyRequest().hasRole(Role.TRAINER.name());
 		}).build();
 	}

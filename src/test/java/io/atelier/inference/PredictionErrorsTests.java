@@ -36,7 +36,7 @@ import static org.mockito.BDDMockito.given;
 @WebMvcTest(PredictionController.class)
 @ApiSecurity
 @WithMockUser(roles = "TRAINER")
-@Import({ PredictionService.class, PredictionErrorsTests.Config.class, SimpleMeterRegistry.class })
+@Import({ PredictionService.class, DynamicBatching.class, PredictionErrorsTests.Config.class, SimpleMeterRegistry.class })
 class PredictionErrorsTests {
 
 	private static final List<String> CLASSES = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
@@ -145,7 +145,7 @@ class PredictionErrorsTests {
 	}
 
 	@TestConfiguration
-	@EnableConfigurationProperties(InferenceProperties.class)
+	@EnableConfigurationProperties({ InferenceProperties.class, BatchingProperties.class })
 	static class Config {
 
 	}

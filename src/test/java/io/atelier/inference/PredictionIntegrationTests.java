@@ -146,7 +146,7 @@ class PredictionIntegrationTests {
 	}
 
 	@Test
-	void eightClientsTwoThousandRequestsNoErrorsAndIdenticalAnswers() throws Exception {
+	void eightClientsTwoThousandRequestsNoErrorsAndTheSameAnswers() throws Exception {
 		Map<Integer, String> answers = new ConcurrentHashMap<>();
 		AtomicInteger errors = new AtomicInteger();
 		ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -162,7 +162,7 @@ class PredictionIntegrationTests {
 							continue;
 						}
 						String previous = answers.putIfAbsent(image, response.body());
-						if (previous != null && !previous.equals(response.body())) {
+						if (previous != null && !sameAnswer(json.readTree(previous), json.readTree(response.body()))) {
 							errors.incrementAndGet();
 						}
 					}
@@ -177,6 +177,25 @@ class PredictionIntegrationTests {
 		}
 		assertThat(errors).hasValue(0);
 		assertThat(answers).hasSize(20);
+	}
+
+	/**
+	 * Concurrent requests share forward passes, and a batched pass may differ from a lone one in the
+	 * last bits of a float: the same classes, in the same order, with probabilities within 1e-6.
+	 */
+	private static boolean sameAnswer(JsonNode first, JsonNode other) {
+		JsonNode a = first.path("predictions");
+		JsonNode b = other.path("predictions");
+		if (!first.path("model").equals(other.path("model")) || a.size() != b.size()) {
+			return false;
+		}
+		for (int k = 0; k < a.size(); k++) {
+			if (a.get(k).path("index").asInt() != b.get(k).path("index").asInt()
+					|| Math.abs(a.get(k).path("probability").asDouble() - b.get(k).path("probability").asDouble()) > 1e-6) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	@Test

@@ -208,9 +208,13 @@ class JobsIntegrationTests {
 				"atelier_jobs_finished_total{outcome=\"succeeded\"}", "atelier_jobs{state=\"succeeded\"}",
 				"atelier_jobs_queue_depth", "atelier_training_epoch_duration_seconds_count",
 				"atelier_training_batch_duration_seconds_bucket", "atelier_process_resident_memory_bytes",
-				"atelier_predict_duration_seconds_bucket{endpoint=\"single\",outcome=\"success\",status=\"2xx\",le=\"0.01\"}",
 				"atelier_predict_images", "atelier_model_load_duration_seconds", "atelier_models_loaded",
-				"# HELP atelier_predict_duration_seconds Prediction requests");
+				"atelier_inference_batch_size_images_bucket", "atelier_inference_queue_wait_seconds_bucket");
+		assertThat(metrics.lines())
+			.as("request latency by endpoint, with SLO buckets, from Spring's own http.server.requests")
+			.anySatisfy(line -> assertThat(line).startsWith("http_server_requests_seconds_bucket{")
+				.contains("method=\"POST\"", "outcome=\"SUCCESS\"", "status=\"200\"", "uri=\"/predict\"",
+						"le=\"0.01\"}"));
 		assertThat(get("/actuator/env").status()).isEqualTo(404);
 	}
 

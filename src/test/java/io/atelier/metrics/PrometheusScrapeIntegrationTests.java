@@ -66,7 +66,7 @@ class PrometheusScrapeIntegrationTests {
 						.satisfies(sample -> assertThat(sample.path("value").get(1).asString()).isEqualTo("1"));
 					assertThat(query(prometheusPort, "atelier_training_epoch_duration_seconds_count")).isNotEmpty();
 					assertThat(query(prometheusPort, "atelier_jobs_finished_total{outcome=\"succeeded\"}")).isNotEmpty();
-					assertThat(query(prometheusPort, "atelier_predict_duration_seconds_bucket")).isNotEmpty();
+					assertThat(query(prometheusPort, "http_server_requests_seconds_bucket{uri=\"/predict\"}")).isNotEmpty();
 				});
 			}
 			finally {
