@@ -53,6 +53,8 @@ public class CheckpointStore {
 
 	private final Path jobsDir;
 
+	private final Path importedDir;
+
 	private final int keep;
 
 	private final JsonMapper json;
@@ -61,6 +63,7 @@ public class CheckpointStore {
 
 	CheckpointStore(AtelierProperties atelier, StoreProperties properties, JsonMapper json) {
 		this.jobsDir = atelier.dataDir().resolve("jobs");
+		this.importedDir = atelier.dataDir().resolve("imported");
 		this.keep = properties.keepCheckpoints();
 		this.json = json;
 	}
@@ -130,6 +133,33 @@ public class CheckpointStore {
 		}
 	}
 
+	/**
+	 * Writes a model that was not trained here, in {@code imported/<id>/}, in the same form as a
+	 * job's final model.
+	 */
+	public Checkpoint saveImported(String modelId, Block block, CheckpointMetadata metadata) {
+		Path dir = importedDir(modelId);
+		write(dir, block, null, metadata);
+		return read(modelId, dir, true).orElseThrow();
+	}
+
+	/** Every imported model on the volume. */
+	public List<Checkpoint> importedModels() {
+		if (!Files.isDirectory(importedDir)) {
+			return List.of();
+		}
+		try (Stream<Path> models = Files.list(importedDir)) {
+			return models.map(dir -> dir.getFileName().toString())
+				.filter(JobIds::isValid)
+				.map(id -> read(id, importedDir(id), true))
+				.flatMap(Optional::stream)
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new StoreException("Cannot list " + importedDir + ": " + ex.getMessage(), ex);
+		}
+	}
+
 	public Optional<Checkpoint> finalModel(String jobId) {
 		return read(jobId, jobDir(jobId).resolve(MODEL_DIR), true);
 	}
@@ -188,14 +218,19 @@ public class CheckpointStore {
 	 * safe while nothing writes, before jobs start.
 	 */
 	public void removeIncomplete() {
-		if (!Files.isDirectory(jobsDir)) {
+		removeLeftovers(jobsDir, 3);
+		removeLeftovers(importedDir, 1);
+	}
+
+	private static void removeLeftovers(Path dir, int depth) {
+		if (!Files.isDirectory(dir)) {
 			return;
 		}
-		try (Stream<Path> paths = Files.walk(jobsDir, 3)) {
+		try (Stream<Path> paths = Files.walk(dir, depth)) {
 			paths.filter(DurableFiles::isLeftover).toList().forEach(DurableFiles::deleteQuietly);
 		}
 		catch (IOException ex) {
-			throw new StoreException("Cannot scan " + jobsDir + ": " + ex.getMessage(), ex);
+			throw new StoreException("Cannot scan " + dir + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -270,6 +305,13 @@ public class CheckpointStore {
 
 	private Path checkpointsDir(String jobId) {
 		return jobDir(jobId).resolve("checkpoints");
+	}
+
+	private Path importedDir(String modelId) {
+		if (!JobIds.isValid(modelId)) {
+			throw new IllegalArgumentException("Not a valid model id: " + modelId);
+		}
+		return importedDir.resolve(modelId);
 	}
 
 	private Path jobDir(String jobId) {
