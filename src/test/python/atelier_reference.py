@@ -6,6 +6,10 @@
 usage: python atelier_reference.py predict WEIGHTS.safetensors IMAGES_DIR OUT.json
   loads the exported file into `Network` with strict=True, checks its metadata, and writes the class
   probabilities of every PNG in IMAGES_DIR (sorted by name), prepared as the metadata says.
+usage: python atelier_reference.py build PREFIX IMAGES_DIR OUT.json
+  builds a `Network` in PyTorch, saves its state_dict as PREFIX.safetensors (no metadata, as a PyTorch
+  user would) and, for the error cases, PREFIX-missing (no fc2.bias), PREFIX-extra (an fc3.weight too),
+  PREFIX-misshapen (5 classes) and PREFIX-float64; writes its probabilities for the PNGs in IMAGES_DIR.
 needs: torch, safetensors, numpy, pillow
 """
 import json
@@ -18,7 +22,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 from safetensors import safe_open
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
+
+FASHION_MNIST_INPUT = {"channels": 1, "height": 28, "width": 28, "scale": "1/255"}
 
 
 class Network(nn.Module):
@@ -69,8 +75,28 @@ def predict(weights, directory, out):
         json.dump({"metadata": metadata, "probabilities": probabilities.tolist()}, f)
 
 
+def build(prefix, directory, out):
+    torch.manual_seed(12)
+    network = Network().eval()
+    with torch.no_grad():
+        for parameter in network.parameters():
+            parameter.mul_(2)  # sharper than the default initialisation, yet not saturated
+    state = {name: tensor.contiguous() for name, tensor in network.state_dict().items()}
+    save_file(state, prefix + ".safetensors")
+    save_file({k: v for k, v in state.items() if k != "fc2.bias"}, prefix + "-missing.safetensors")
+    save_file(dict(state, **{"fc3.weight": torch.zeros(2, 2)}), prefix + "-extra.safetensors")
+    save_file(Network(5).state_dict(), prefix + "-misshapen.safetensors")
+    save_file({k: v.double() for k, v in state.items()}, prefix + "-float64.safetensors")
+    with torch.inference_mode():
+        probabilities = F.softmax(network(images(directory, FASHION_MNIST_INPUT)), dim=1)
+    with open(out, "w") as f:
+        json.dump({"probabilities": probabilities.tolist()}, f)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "predict":
         predict(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "build":
+        build(*sys.argv[2:])
     else:
         sys.exit(__doc__)

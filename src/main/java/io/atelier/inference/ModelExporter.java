@@ -43,10 +43,9 @@ class ModelExporter {
 	}
 
 	byte[] safetensors(String modelId) {
-		models.find(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
-		Checkpoint checkpoint = store.finalModel(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
-		CheckpointMetadata metadata = store.metadata(checkpoint)
-			.orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		ModelRegistry.Entry stored = models.stored(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		Checkpoint checkpoint = stored.checkpoint();
+		CheckpointMetadata metadata = stored.metadata();
 		Architecture architecture = Architecture.byId(metadata.architecture()).orElseThrow();
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		try {

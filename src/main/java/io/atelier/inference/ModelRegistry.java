@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import ai.djl.Model;
 import io.atelier.job.JobFinished;
@@ -22,7 +23,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The trained models on the volume and the ones loaded for serving. Each model is loaded once, on
+ * The models on the volume, trained or imported, and the ones loaded for serving. Each model is loaded once, on
  * first use, and shared by every request; the default is the pinned model, else the newest.
  */
 @Component
@@ -87,6 +88,16 @@ class ModelRegistry {
 		return loaded.computeIfAbsent(id, key -> loadTime.record(() -> load(entry)));
 	}
 
+	/** A model's files and metadata on the volume. */
+	Optional<Entry> stored(String modelId) {
+		return entry(modelId);
+	}
+
+	/** Takes in what was written to the volume behind the registry's back, such as an imported model. */
+	void rescan() {
+		refresh();
+	}
+
 	/** Checkpoints that should be models but cannot be read, by folder, with the reason. */
 	Map<java.nio.file.Path, String> unreadable() {
 		return store.unreadable();
@@ -119,13 +130,18 @@ class ModelRegistry {
 	}
 
 	private synchronized void refresh() {
-		models = store.finalModels()
-			.stream()
-			.map(checkpoint -> store.metadata(checkpoint).map(metadata -> new Entry(checkpoint, metadata)))
-			.flatMap(Optional::stream)
+		models = Stream
+			.concat(entries(store.finalModels(), ModelSummary.TRAINED),
+					entries(store.importedModels(), ModelSummary.IMPORTED))
 			.filter(entry -> Architecture.byId(entry.metadata().architecture()).isPresent())
 			.sorted(Comparator.comparing((Entry entry) -> entry.checkpoint().savedAt()).reversed())
 			.toList();
+	}
+
+	private Stream<Entry> entries(List<Checkpoint> checkpoints, String source) {
+		return checkpoints.stream()
+			.map(checkpoint -> store.metadata(checkpoint).map(metadata -> new Entry(checkpoint, metadata, source)))
+			.flatMap(Optional::stream);
 	}
 
 	private ServingModel load(Entry entry) {
@@ -144,7 +160,7 @@ class ModelRegistry {
 		}
 	}
 
-	private record Entry(Checkpoint checkpoint, CheckpointMetadata metadata) {
+	record Entry(Checkpoint checkpoint, CheckpointMetadata metadata, String source) {
 
 		String jobId() {
 			return checkpoint.jobId();
@@ -154,7 +170,7 @@ class ModelRegistry {
 			Object accuracy = metadata.metrics() == null ? null : metadata.metrics().get("testAccuracy");
 			return new ModelSummary(jobId(), metadata.epoch(), metadata.architecture(), metadata.dataset(),
 					metadata.classNames(), accuracy instanceof Number number ? number.doubleValue() : null,
-					checkpoint.savedAt(), isDefault);
+					checkpoint.savedAt(), isDefault, source, metadata.name());
 		}
 
 	}

@@ -38,15 +38,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A model trained in Atelier, exported over HTTP and loaded into the PyTorch reference module by a
- * real PyTorch, answers as Atelier does.
+ * Models in and out through a real PyTorch: one trained in Atelier, exported over HTTP and loaded
+ * into the PyTorch reference module, answers as Atelier does; one built in PyTorch, imported, answers
+ * as PyTorch does; a file that does not fit is refused and leaves nothing behind.
  */
 @Requires(Need.PYTORCH)
-class ModelExportIntegrationTests {
+class PyTorchInteropIntegrationTests {
 
 	private static final int IMAGES = 1_000;
 
 	private static final int BATCH = 250;
+
+	private static final String BOUNDARY = "atelier-interop-test";
+
+	private static final String CLASS_NAMES = "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", "
+			+ "\"Sandal\", \"Shirt\", \"Sneaker\", \"Bag\", \"Ankle boot\"]";
 
 	@TempDir
 	static Path tmp;
@@ -54,6 +60,14 @@ class ModelExportIntegrationTests {
 	private static ConfigurableApplicationContext context;
 
 	private static String modelId;
+
+	private static byte[][] pngs;
+
+	private static Path images;
+
+	private static Path pytorchModel;
+
+	private static JsonNode pytorchProbabilities;
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -66,7 +80,7 @@ class ModelExportIntegrationTests {
 		Path dataset = RealFashionMnist.dir().toAbsolutePath();
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
-				"--atelier.datasets.fashion-mnist.dir=" + dataset);
+				"--atelier.datasets.fashion-mnist.dir=" + dataset, "--atelier.models.max-upload-size=1MB");
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		String location = send(HttpRequest.newBuilder(uri("/jobs"))
 			.header("Content-Type", "application/json")
@@ -77,6 +91,22 @@ class ModelExportIntegrationTests {
 			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())).path("state").asString(),
 					"SUCCEEDED"::equals);
 		modelId = location.substring("/jobs/".length());
+	}
+
+	@BeforeAll
+	static void buildAModelInPyTorch() throws IOException {
+		images = Files.createDirectories(tmp.resolve("images"));
+		ImageSet test = RealFashionMnist.load().test();
+		pngs = new byte[IMAGES][];
+		for (int i = 0; i < IMAGES; i++) {
+			pngs[i] = TestImages.grayPng(28, 28, Arrays.copyOfRange(test.pixels(), i * 784, (i + 1) * 784));
+			Files.write(images.resolve(String.format("%04d.png", i)), pngs[i]);
+		}
+		Path answers = tmp.resolve("built.json");
+		PyTorch.run("atelier_reference.py", "build", tmp.resolve("pytorch").toString(), images.toString(),
+				answers.toString());
+		pytorchModel = tmp.resolve("pytorch.safetensors");
+		pytorchProbabilities = json.readTree(answers.toFile()).path("probabilities");
 	}
 
 	@AfterAll
@@ -114,30 +144,100 @@ class ModelExportIntegrationTests {
 	@Test
 	void pyTorchLoadsTheExportStrictlyAndGivesAteliersProbabilities() throws IOException {
 		Path file = Files.write(tmp.resolve(modelId + ".safetensors"), export(modelId, "safetensors").body());
-		Path images = Files.createDirectories(tmp.resolve("images"));
-		ImageSet test = RealFashionMnist.load().test();
-		byte[][] pngs = new byte[IMAGES][];
-		for (int i = 0; i < IMAGES; i++) {
-			pngs[i] = TestImages.grayPng(28, 28, Arrays.copyOfRange(test.pixels(), i * 784, (i + 1) * 784));
-			Files.write(images.resolve(String.format("%04d.png", i)), pngs[i]);
-		}
-		Path answers = tmp.resolve("pytorch.json");
+		Path answers = tmp.resolve("exported.json");
 
 		PyTorch.run("atelier_reference.py", "predict", file.toString(), images.toString(), answers.toString());
 
-		JsonNode pytorch = json.readTree(answers.toFile()).path("probabilities");
-		assertThat(pytorch.size()).isEqualTo(IMAGES);
+		assertThat(maxDifference(modelId, json.readTree(answers.toFile()).path("probabilities")))
+			.isLessThanOrEqualTo(1e-5);
+	}
+
+	@Test
+	void aModelBuiltInPyTorchIsImportedListedAndAnswersAsPyTorchDoes() throws IOException {
+		HttpResponse<String> created = send(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn",
+				"classNames", CLASS_NAMES, "name", "built in PyTorch")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode model = json.readTree(created.body());
+		String id = model.path("jobId").asString();
+		assertThat(created.headers().firstValue("Location")).hasValue("/models/" + id);
+		assertThat(model.path("source").asString()).isEqualTo("imported");
+		assertThat(model.path("name").asString()).isEqualTo("built in PyTorch");
+
+		Map<String, String> sources = new LinkedHashMap<>();
+		body(send(HttpRequest.newBuilder(uri("/models")).build()))
+			.forEach(listed -> sources.put(listed.path("jobId").asString(), listed.path("source").asString()));
+		assertThat(sources).containsEntry(id, "imported").containsEntry(modelId, "trained");
+
+		assertThat(maxDifference(id, pytorchProbabilities)).isLessThanOrEqualTo(1e-5);
+	}
+
+	@Test
+	void anExportImportsOnItsOwnMetadataAndAnswersAsTheTrainedModel() {
+		HttpResponse<String> created = send(upload(export(modelId, "safetensors").body(), Map.of()));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = json.readTree(created.body()).path("jobId").asString();
+		JsonNode original = body(send(batch(List.of(pngs[0], pngs[1]), modelId))).path("results");
+		JsonNode imported = body(send(batch(List.of(pngs[0], pngs[1]), id))).path("results");
+		assertThat(imported).isEqualTo(original);
+	}
+
+	@Test
+	void filesThatDoNotFitAreRefusedByNameAndLeaveNothingBehind() throws IOException {
+		int before = body(send(HttpRequest.newBuilder(uri("/models")).build())).size();
+		Map<String, String> declared = Map.of("architecture", "seed-cnn", "classNames", CLASS_NAMES);
+
+		assertProblem(upload(pngs[0], declared), 415, "not a safetensors");
+		assertProblem(upload(new byte[] { 'P', 'K', 3, 4, 0, 0 }, declared), 415, "zip archive");
+		assertProblem(upload(variant("missing"), declared), 422, "fc2.bias");
+		assertProblem(upload(variant("extra"), declared), 422, "fc3.weight");
+		JsonNode misshapen = assertProblem(upload(variant("misshapen"), declared), 422, "[5, 60]");
+		assertThat(misshapen.path("detail").asString()).contains("[10, 60]");
+		assertThat(misshapen.path("errors").get(0).path("tensor").asString()).isEqualTo("out.weight");
+		assertProblem(upload(variant("float64"), declared), 422, "F64");
+		assertProblem(upload(new byte[2 * 1024 * 1024], declared), 413, "");
+		assertProblem(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn")), 400, "classNames");
+		assertProblem(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "resnet", "classNames",
+				CLASS_NAMES)), 400, "seed-cnn");
+
+		assertThat(body(send(HttpRequest.newBuilder(uri("/models")).build())).size()).isEqualTo(before);
+		Path imported = tmp.resolve("data/imported");
+		if (Files.isDirectory(imported)) {
+			try (var entries = Files.list(imported)) {
+				assertThat(entries.map(path -> path.getFileName().toString()))
+					.as("only whole imports, no half-written folder")
+					.allMatch(name -> name.matches("[0-9a-f-]{36}"));
+			}
+		}
+	}
+
+	private static JsonNode assertProblem(HttpRequest request, int status, String mentioned) {
+		HttpResponse<String> response = send(request);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.path("detail").asString()).contains(mentioned);
+		return problem;
+	}
+
+	private static byte[] variant(String name) throws IOException {
+		return Files.readAllBytes(tmp.resolve("pytorch-" + name + ".safetensors"));
+	}
+
+	/** The largest difference between {@code expected} and the model's answers over all test images. */
+	private static double maxDifference(String model, JsonNode expected) {
+		assertThat(expected.size()).isEqualTo(IMAGES);
 		double maxDifference = 0;
 		for (int from = 0; from < IMAGES; from += BATCH) {
-			JsonNode results = body(send(batch(Arrays.asList(pngs).subList(from, from + BATCH)))).path("results");
+			JsonNode results = body(send(batch(Arrays.asList(pngs).subList(from, from + BATCH), model)))
+				.path("results");
 			for (int i = 0; i < BATCH; i++) {
 				for (JsonNode prediction : results.get(i).path("predictions")) {
-					double theirs = pytorch.get(from + i).get(prediction.path("index").asInt()).asDouble();
+					double theirs = expected.get(from + i).get(prediction.path("index").asInt()).asDouble();
 					maxDifference = Math.max(maxDifference, Math.abs(theirs - prediction.path("probability").asDouble()));
 				}
 			}
 		}
-		assertThat(maxDifference).isLessThanOrEqualTo(1e-5);
+		return maxDifference;
 	}
 
 	@Test
@@ -164,18 +264,33 @@ class ModelExportIntegrationTests {
 		}
 	}
 
-	private static HttpRequest batch(List<byte[]> images) {
-		String boundary = "atelier-export-test";
+	private static HttpRequest batch(List<byte[]> images, String model) {
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
 		for (int i = 0; i < images.size(); i++) {
-			body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"images\"; filename=\"" + i
-					+ ".png\"\r\nContent-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-			body.writeBytes(images.get(i));
-			body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+			filePart(body, "images", i + ".png", "image/png", images.get(i));
 		}
-		body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-		return HttpRequest.newBuilder(uri("/predict/batch?topK=10&invert=false"))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+		return multipart("/predict/batch?topK=10&invert=false&model=" + model, body);
+	}
+
+	private static HttpRequest upload(byte[] file, Map<String, String> fields) {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		fields.forEach((name, value) -> body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\""
+				+ name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+		filePart(body, "file", "model.safetensors", "application/octet-stream", file);
+		return multipart("/models", body);
+	}
+
+	private static void filePart(ByteArrayOutputStream body, String field, String filename, String type, byte[] bytes) {
+		body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+				+ filename + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+		body.writeBytes(bytes);
+		body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+	}
+
+	private static HttpRequest multipart(String path, ByteArrayOutputStream body) {
+		body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+		return HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
 			.build();
 	}
