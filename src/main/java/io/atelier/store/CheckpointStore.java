@@ -160,6 +160,23 @@ public class CheckpointStore {
 		}
 	}
 
+	/**
+	 * Removes a model's files: an imported model's folder, or a job's final model with its epoch
+	 * checkpoints (the job's record stays). Each folder goes whole.
+	 */
+	public void deleteModel(String modelId) {
+		List<Path> folders = List.of(importedDir(modelId), jobDir(modelId).resolve(MODEL_DIR),
+				checkpointsDir(modelId), jobDir(modelId).resolve(RESUME_DIR));
+		for (Path folder : folders) {
+			try {
+				DurableFiles.removeDirectory(folder);
+			}
+			catch (IOException | RuntimeException ex) {
+				throw new StoreException("Cannot remove " + folder + ": " + DurableFiles.describe(ex), ex);
+			}
+		}
+	}
+
 	public Optional<Checkpoint> finalModel(String jobId) {
 		return read(jobId, jobDir(jobId).resolve(MODEL_DIR), true);
 	}

@@ -183,6 +183,16 @@ class CheckpointStoreTests {
 		assertThat(crashed).doesNotExist();
 	}
 
+	@Test
+	void deletingAJobsModelRemovesItsFinalModelAndCheckpointsWhole() {
+		store.save(JOB, model.getBlock(), null, metadata(1));
+		store.saveFinal(JOB, model.getBlock(), metadata(1));
+		store.deleteModel(JOB);
+		assertThat(store.finalModels()).isEmpty();
+		assertThat(store.list(JOB)).isEmpty();
+		assertThat(entries(dataDir.resolve("jobs/job-1"))).isEmpty();
+	}
+
 	private static CheckpointMetadata metadata(int epoch) {
 		return new CheckpointMetadata(JOB, epoch, "seed-cnn", "fashion-mnist",
 				List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), new CheckpointMetadata.Input(1, 28, 28),
