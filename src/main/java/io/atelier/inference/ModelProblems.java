@@ -50,4 +50,19 @@ final class ModelProblems {
 				"The file is larger than the limit of " + limit + " bytes (atelier.models.max-upload-size).");
 	}
 
+	static ErrorResponseException unknownAlias(String alias) {
+		return Problems.error(HttpStatus.NOT_FOUND, "Alias not found",
+				"No alias '" + alias + "'; GET /models/aliases lists them.");
+	}
+
+	static ErrorResponseException aliasShadowsModel(String alias) {
+		return Problems.error(HttpStatus.CONFLICT, "Alias is a model id",
+				"'" + alias + "' is the id of a model; an alias of that name would hide it.");
+	}
+
+	static ErrorResponseException modelAliased(String modelId, List<String> aliases) {
+		return Problems.error(HttpStatus.CONFLICT, "Model is in use",
+				"Model '" + modelId + "' is named by " + aliases + "; point them elsewhere or delete them first.");
+	}
+
 }

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -33,7 +34,11 @@ class ModelRegistry {
 
 	private final DefaultModelPin pin;
 
+	private final ModelAliases aliases;
+
 	private final InferenceProperties properties;
+
+	static final String DEFAULT_ALIAS = "default";
 
 	private final Map<String, ServingModel> loaded = new ConcurrentHashMap<>();
 
@@ -43,9 +48,11 @@ class ModelRegistry {
 
 	private final Timer loadTime;
 
-	ModelRegistry(CheckpointStore store, DefaultModelPin pin, InferenceProperties properties, MeterRegistry meters) {
+	ModelRegistry(CheckpointStore store, DefaultModelPin pin, ModelAliases aliases, InferenceProperties properties,
+			MeterRegistry meters) {
 		this.store = store;
 		this.pin = pin;
+		this.aliases = aliases;
 		this.properties = properties;
 		this.loadTime = Timer.builder("atelier.model.load.duration")
 			.description("Time to load a model from its checkpoint for serving")
@@ -67,16 +74,69 @@ class ModelRegistry {
 		return entry(jobId).map(entry -> entry.summary(entry.jobId().equals(defaultId)));
 	}
 
-	ModelSummary pin(String jobId) {
+	synchronized ModelSummary pin(String jobId) {
 		Entry entry = entry(jobId).orElseThrow(() -> ModelProblems.unknownModel(jobId));
 		pin.write(jobId);
 		pinned = jobId;
 		return entry.summary(true);
 	}
 
-	/** The model to serve: the one named, or the default; loaded on first use. */
+	/** Every alias with the model it names; {@code default} is the pinned model, if one is pinned. */
+	Map<String, String> aliases() {
+		Map<String, String> all = new TreeMap<>(aliases.all());
+		String defaultPin = pinned;
+		if (defaultPin != null) {
+			all.put(DEFAULT_ALIAS, defaultPin);
+		}
+		return all;
+	}
+
+	/** Points an alias at a model; requests in flight finish with the model they resolved. */
+	synchronized ModelSummary alias(String alias, String modelId) {
+		if (DEFAULT_ALIAS.equals(alias)) {
+			return pin(modelId);
+		}
+		Entry entry = entry(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		if (entry(alias).isPresent()) {
+			throw ModelProblems.aliasShadowsModel(alias);
+		}
+		aliases.put(alias, modelId);
+		return entry.summary(entry.jobId().equals(defaultId()));
+	}
+
+	/** Removes an alias; removing {@code default} unpins, so the newest model is the default again. */
+	synchronized void unalias(String alias) {
+		if (DEFAULT_ALIAS.equals(alias) && pinned != null) {
+			pin.clear();
+			pinned = null;
+		}
+		else if (DEFAULT_ALIAS.equals(alias) || !aliases.remove(alias)) {
+			throw ModelProblems.unknownAlias(alias);
+		}
+	}
+
+	/** Removes a model and its files; refused while an alias (or the default pin) names it. */
+	synchronized void delete(String modelId) {
+		entry(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		List<String> naming = aliases().entrySet()
+			.stream()
+			.filter(alias -> alias.getValue().equals(modelId))
+			.map(Map.Entry::getKey)
+			.toList();
+		if (!naming.isEmpty()) {
+			throw ModelProblems.modelAliased(modelId, naming);
+		}
+		ServingModel unloaded = loaded.remove(modelId);
+		store.deleteModel(modelId);
+		refresh();
+		if (unloaded != null) {
+			unloaded.close();
+		}
+	}
+
+	/** The model to serve: the one named, by id or alias, or the default; loaded on first use. */
 	ServingModel serving(String jobId) {
-		String id = jobId != null ? jobId : defaultId();
+		String id = jobId != null ? aliases.resolve(jobId) : defaultId();
 		if (id == null) {
 			throw ModelProblems.noModelYet();
 		}
