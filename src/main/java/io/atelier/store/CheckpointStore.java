@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -118,19 +119,7 @@ public class CheckpointStore {
 
 	/** The final model of every job that has one: every trained model on the volume. */
 	public List<Checkpoint> finalModels() {
-		if (!Files.isDirectory(jobsDir)) {
-			return List.of();
-		}
-		try (Stream<Path> jobs = Files.list(jobsDir)) {
-			return jobs.map(dir -> dir.getFileName().toString())
-				.filter(JobIds::isValid)
-				.map(this::finalModel)
-				.flatMap(Optional::stream)
-				.toList();
-		}
-		catch (IOException ex) {
-			throw new StoreException("Cannot list " + jobsDir + ": " + ex.getMessage(), ex);
-		}
+		return models(jobsDir, this::finalModel);
 	}
 
 	/**
@@ -145,18 +134,23 @@ public class CheckpointStore {
 
 	/** Every imported model on the volume. */
 	public List<Checkpoint> importedModels() {
-		if (!Files.isDirectory(importedDir)) {
+		return models(importedDir, id -> read(id, importedDir(id), true));
+	}
+
+	/** The model of each folder of {@code dir} named by an id, where it has one. */
+	private static List<Checkpoint> models(Path dir, Function<String, Optional<Checkpoint>> model) {
+		if (!Files.isDirectory(dir)) {
 			return List.of();
 		}
-		try (Stream<Path> models = Files.list(importedDir)) {
-			return models.map(dir -> dir.getFileName().toString())
+		try (Stream<Path> children = Files.list(dir)) {
+			return children.map(child -> child.getFileName().toString())
 				.filter(JobIds::isValid)
-				.map(id -> read(id, importedDir(id), true))
+				.map(model)
 				.flatMap(Optional::stream)
 				.toList();
 		}
 		catch (IOException ex) {
-			throw new StoreException("Cannot list " + importedDir + ": " + ex.getMessage(), ex);
+			throw new StoreException("Cannot list " + dir + ": " + ex.getMessage(), ex);
 		}
 	}
 
