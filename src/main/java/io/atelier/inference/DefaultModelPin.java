@@ -47,6 +47,16 @@ class DefaultModelPin {
 		}
 	}
 
+	/** No model pinned: the newest is the default. */
+	void clear() {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException("Cannot remove the default model pin " + file, ex);
+		}
+	}
+
 	void write(String jobId) {
 		if (!JobIds.isValid(jobId)) {
 			throw new IllegalArgumentException("Not a valid job id: " + jobId);

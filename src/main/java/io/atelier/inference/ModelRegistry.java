@@ -4,7 +4,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import ai.djl.Model;
 import io.atelier.job.JobFinished;
@@ -22,7 +24,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The trained models on the volume and the ones loaded for serving. Each model is loaded once, on
+ * The models on the volume, trained or imported, and the ones loaded for serving. Each model is loaded once, on
  * first use, and shared by every request; the default is the pinned model, else the newest.
  */
 @Component
@@ -32,7 +34,11 @@ class ModelRegistry {
 
 	private final DefaultModelPin pin;
 
+	private final ModelAliases aliases;
+
 	private final InferenceProperties properties;
+
+	static final String DEFAULT_ALIAS = "default";
 
 	private final Map<String, ServingModel> loaded = new ConcurrentHashMap<>();
 
@@ -42,9 +48,11 @@ class ModelRegistry {
 
 	private final Timer loadTime;
 
-	ModelRegistry(CheckpointStore store, DefaultModelPin pin, InferenceProperties properties, MeterRegistry meters) {
+	ModelRegistry(CheckpointStore store, DefaultModelPin pin, ModelAliases aliases, InferenceProperties properties,
+			MeterRegistry meters) {
 		this.store = store;
 		this.pin = pin;
+		this.aliases = aliases;
 		this.properties = properties;
 		this.loadTime = Timer.builder("atelier.model.load.duration")
 			.description("Time to load a model from its checkpoint for serving")
@@ -66,16 +74,69 @@ class ModelRegistry {
 		return entry(jobId).map(entry -> entry.summary(entry.jobId().equals(defaultId)));
 	}
 
-	ModelSummary pin(String jobId) {
+	synchronized ModelSummary pin(String jobId) {
 		Entry entry = entry(jobId).orElseThrow(() -> ModelProblems.unknownModel(jobId));
 		pin.write(jobId);
 		pinned = jobId;
 		return entry.summary(true);
 	}
 
-	/** The model to serve: the one named, or the default; loaded on first use. */
+	/** Every alias with the model it names; {@code default} is the pinned model, if one is pinned. */
+	Map<String, String> aliases() {
+		Map<String, String> all = new TreeMap<>(aliases.all());
+		String defaultPin = pinned;
+		if (defaultPin != null) {
+			all.put(DEFAULT_ALIAS, defaultPin);
+		}
+		return all;
+	}
+
+	/** Points an alias at a model; requests in flight finish with the model they resolved. */
+	synchronized ModelSummary alias(String alias, String modelId) {
+		if (DEFAULT_ALIAS.equals(alias)) {
+			return pin(modelId);
+		}
+		Entry entry = entry(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		if (entry(alias).isPresent()) {
+			throw ModelProblems.aliasShadowsModel(alias);
+		}
+		aliases.put(alias, modelId);
+		return entry.summary(entry.jobId().equals(defaultId()));
+	}
+
+	/** Removes an alias; removing {@code default} unpins, so the newest model is the default again. */
+	synchronized void unalias(String alias) {
+		if (DEFAULT_ALIAS.equals(alias) && pinned != null) {
+			pin.clear();
+			pinned = null;
+		}
+		else if (DEFAULT_ALIAS.equals(alias) || !aliases.remove(alias)) {
+			throw ModelProblems.unknownAlias(alias);
+		}
+	}
+
+	/** Removes a model and its files; refused while an alias (or the default pin) names it. */
+	synchronized void delete(String modelId) {
+		entry(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		List<String> naming = aliases().entrySet()
+			.stream()
+			.filter(alias -> alias.getValue().equals(modelId))
+			.map(Map.Entry::getKey)
+			.toList();
+		if (!naming.isEmpty()) {
+			throw ModelProblems.modelAliased(modelId, naming);
+		}
+		ServingModel unloaded = loaded.remove(modelId);
+		store.deleteModel(modelId);
+		refresh();
+		if (unloaded != null) {
+			unloaded.close();
+		}
+	}
+
+	/** The model to serve: the one named, by id or alias, or the default; loaded on first use. */
 	ServingModel serving(String jobId) {
-		String id = jobId != null ? jobId : defaultId();
+		String id = jobId != null ? aliases.resolve(jobId) : defaultId();
 		if (id == null) {
 			throw ModelProblems.noModelYet();
 		}
@@ -85,6 +146,16 @@ class ModelRegistry {
 		}
 		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
 		return loaded.computeIfAbsent(id, key -> loadTime.record(() -> load(entry)));
+	}
+
+	/** A model's files and metadata on the volume. */
+	Optional<Entry> stored(String modelId) {
+		return entry(modelId);
+	}
+
+	/** Takes in what was written to the volume behind the registry's back, such as an imported model. */
+	void rescan() {
+		refresh();
 	}
 
 	/** Checkpoints that should be models but cannot be read, by folder, with the reason. */
@@ -119,13 +190,18 @@ class ModelRegistry {
 	}
 
 	private synchronized void refresh() {
-		models = store.finalModels()
-			.stream()
-			.map(checkpoint -> store.metadata(checkpoint).map(metadata -> new Entry(checkpoint, metadata)))
-			.flatMap(Optional::stream)
+		models = Stream
+			.concat(entries(store.finalModels(), ModelSummary.TRAINED),
+					entries(store.importedModels(), ModelSummary.IMPORTED))
 			.filter(entry -> Architecture.byId(entry.metadata().architecture()).isPresent())
 			.sorted(Comparator.comparing((Entry entry) -> entry.checkpoint().savedAt()).reversed())
 			.toList();
+	}
+
+	private Stream<Entry> entries(List<Checkpoint> checkpoints, String source) {
+		return checkpoints.stream()
+			.map(checkpoint -> store.metadata(checkpoint).map(metadata -> new Entry(checkpoint, metadata, source)))
+			.flatMap(Optional::stream);
 	}
 
 	private ServingModel load(Entry entry) {
@@ -144,7 +220,7 @@ class ModelRegistry {
 		}
 	}
 
-	private record Entry(Checkpoint checkpoint, CheckpointMetadata metadata) {
+	record Entry(Checkpoint checkpoint, CheckpointMetadata metadata, String source) {
 
 		String jobId() {
 			return checkpoint.jobId();
@@ -154,7 +230,7 @@ class ModelRegistry {
 			Object accuracy = metadata.metrics() == null ? null : metadata.metrics().get("testAccuracy");
 			return new ModelSummary(jobId(), metadata.epoch(), metadata.architecture(), metadata.dataset(),
 					metadata.classNames(), accuracy instanceof Number number ? number.doubleValue() : null,
-					checkpoint.savedAt(), isDefault);
+					checkpoint.savedAt(), isDefault, source, metadata.name());
 		}
 
 	}

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A trained model as clients see it: every succeeded job is one.
+ * A model as clients see it: every succeeded job is one, and so is every imported model.
  *
- * @param jobId the job that trained it, which is also its id
+ * @param jobId the model's id: the job that trained it, or the id given at import
  * @param epoch the epoch its parameters come from
  * @param architecture the network
  * @param dataset what it was trained on
@@ -14,7 +14,14 @@ import java.util.List;
  * @param testAccuracy accuracy on the dataset's test set after the last epoch
  * @param createdAt when it was saved
  * @param isDefault whether {@code POST /predict} uses it when no model is named
+ * @param source {@code trained} here or {@code imported}
+ * @param name the name it was imported under, if any
  */
 record ModelSummary(String jobId, int epoch, String architecture, String dataset, List<String> classNames,
-		Double testAccuracy, Instant createdAt, boolean isDefault) {
+		Double testAccuracy, Instant createdAt, boolean isDefault, String source, String name) {
+
+	static final String TRAINED = "trained";
+
+	static final String IMPORTED = "imported";
+
 }

@@ -81,7 +81,7 @@ class PredictionController {
 		if (part == null) {
 			throw badRequest("Send the image in a multipart field named 'image' (or 'file').");
 		}
-		return single(predictions.predict(List.of(part.getBytes()), model, topK, invert(invert)));
+		return single(predictions.predict(List.of(imageBytes(part)), model, topK, invert(invert)));
 	}
 
 	/** Several images in multipart fields named {@code images}, answered in order, in one forward pass. */
@@ -98,7 +98,7 @@ class PredictionController {
 		}
 		List<byte[]> bytes = new ArrayList<>(images.size());
 		for (MultipartFile part : images) {
-			bytes.add(part.getBytes());
+			bytes.add(imageBytes(part));
 		}
 		return predictions.predict(bytes, model, topK, invert(invert));
 	}
@@ -118,6 +118,15 @@ class PredictionController {
 			}
 			return bytes;
 		}
+	}
+
+	/** The multipart limit is the larger one of model uploads; an image is held to its own. */
+	private byte[] imageBytes(MultipartFile part) throws IOException {
+		long limit = properties.maxImageSize().toBytes();
+		if (part.getSize() > limit) {
+			throw tooLarge(limit);
+		}
+		return part.getBytes();
 	}
 
 	private static PredictionResponse single(PredictionResponse.Batch batch) {

@@ -2,6 +2,7 @@ package io.atelier.network;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import ai.djl.Model;
@@ -34,6 +35,16 @@ public enum Architecture {
 
 	public static List<String> ids() {
 		return Arrays.stream(values()).map(Architecture::id).toList();
+	}
+
+	/**
+	 * The key in the PyTorch {@code state_dict} of this architecture's reference module of each of
+	 * the block's parameters, by DJL parameter name, in the block's order.
+	 */
+	public Map<String, String> stateDictNames() {
+		return switch (this) {
+			case SEED_CNN -> SeedCnn.STATE_DICT_NAMES;
+		};
 	}
 
 	/** A new block whose parameters are not created yet (they are shaped on first initialisation). */

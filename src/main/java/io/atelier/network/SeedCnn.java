@@ -1,5 +1,9 @@
 package io.atelier.network;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
@@ -15,6 +19,12 @@ import ai.djl.nn.pooling.Pool;
 final class SeedCnn {
 
 	static final String NAME = "seed-cnn";
+
+	/**
+	 * DJL names a sequential block's parameters by position and layer type; PyTorch's reference module
+	 * ({@code Network} of the seed pipeline) by attribute. Weight layouts are the same on both sides.
+	 */
+	static final Map<String, String> STATE_DICT_NAMES = stateDictNames();
 
 	private SeedCnn() {
 	}
@@ -33,6 +43,17 @@ final class SeedCnn {
 			.add(Linear.builder().setUnits(60).build())
 			.add(Activation::relu)
 			.add(Linear.builder().setUnits(classes).build());
+	}
+
+	private static Map<String, String> stateDictNames() {
+		Map<String, String> names = new LinkedHashMap<>();
+		String[][] layers = { { "01Conv2d", "conv1" }, { "04Conv2d", "conv2" }, { "08Linear", "fc1" },
+				{ "10Linear", "fc2" }, { "12Linear", "out" } };
+		for (String[] layer : layers) {
+			names.put(layer[0] + "_weight", layer[1] + ".weight");
+			names.put(layer[0] + "_bias", layer[1] + ".bias");
+		}
+		return Collections.unmodifiableMap(names);
 	}
 
 	private static Conv2d conv(int filters) {

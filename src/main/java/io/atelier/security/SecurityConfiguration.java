@@ -101,6 +101,8 @@ class SecurityConfiguration {
 			}
 			requests.requestMatchers(HttpMethod.POST, "/jobs", "/jobs/*/cancel").hasRole(Role.TRAINER.name());
 			requests.requestMatchers(HttpMethod.PUT, "/models/default").hasRole(Role.TRAINER.name());
+			// An upload is untrusted input that will be served: a trainer's action.
+			requests.requestMatchers(HttpMethod.POST, "/models").hasRole(Role.TRAINER.name());
 			requests.requestMatchers(HttpMethod.GET, "/jobs", "/jobs/**", "/models", "/models/**")
 				.hasRole(Role.PREDICTOR.name());
 			requests.requestMatchers(HttpMethod.POST, "/predict", "/predict/batch", "/predict/input").hasRole(Role.PREDICTOR.name());

@@ -17,10 +17,17 @@ import java.util.Map;
  * @param hyperparameters the job's effective hyperparameters
  * @param metrics the epoch's metrics
  * @param savedAt when it was written
+ * @param name what its owner calls it, if anything (imported models)
  */
 public record CheckpointMetadata(String jobId, int epoch, String architecture, String dataset,
 		List<String> classNames, Input input, Map<String, Object> hyperparameters, Map<String, Object> metrics,
-		Instant savedAt) {
+		Instant savedAt, String name) {
+
+	/** A job's checkpoint, which is known by its job rather than a name. */
+	public CheckpointMetadata(String jobId, int epoch, String architecture, String dataset, List<String> classNames,
+			Input input, Map<String, Object> hyperparameters, Map<String, Object> metrics, Instant savedAt) {
+		this(jobId, epoch, architecture, dataset, classNames, input, hyperparameters, metrics, savedAt, null);
+	}
 
 	/** Checkpoints from before the input was recorded were all trained on Fashion-MNIST's images. */
 	public static final Input FASHION_MNIST_INPUT = new Input(1, 28, 28);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -53,6 +54,8 @@ public class CheckpointStore {
 
 	private final Path jobsDir;
 
+	private final Path importedDir;
+
 	private final int keep;
 
 	private final JsonMapper json;
@@ -61,6 +64,7 @@ public class CheckpointStore {
 
 	CheckpointStore(AtelierProperties atelier, StoreProperties properties, JsonMapper json) {
 		this.jobsDir = atelier.dataDir().resolve("jobs");
+		this.importedDir = atelier.dataDir().resolve("imported");
 		this.keep = properties.keepCheckpoints();
 		this.json = json;
 	}
@@ -115,18 +119,55 @@ public class CheckpointStore {
 
 	/** The final model of every job that has one: every trained model on the volume. */
 	public List<Checkpoint> finalModels() {
-		if (!Files.isDirectory(jobsDir)) {
+		return models(jobsDir, this::finalModel);
+	}
+
+	/**
+	 * Writes a model that was not trained here, in {@code imported/<id>/}, in the same form as a
+	 * job's final model.
+	 */
+	public Checkpoint saveImported(String modelId, Block block, CheckpointMetadata metadata) {
+		Path dir = importedDir(modelId);
+		write(dir, block, null, metadata);
+		return read(modelId, dir, true).orElseThrow();
+	}
+
+	/** Every imported model on the volume. */
+	public List<Checkpoint> importedModels() {
+		return models(importedDir, id -> read(id, importedDir(id), true));
+	}
+
+	/** The model of each folder of {@code dir} named by an id, where it has one. */
+	private static List<Checkpoint> models(Path dir, Function<String, Optional<Checkpoint>> model) {
+		if (!Files.isDirectory(dir)) {
 			return List.of();
 		}
-		try (Stream<Path> jobs = Files.list(jobsDir)) {
-			return jobs.map(dir -> dir.getFileName().toString())
+		try (Stream<Path> children = Files.list(dir)) {
+			return children.map(child -> child.getFileName().toString())
 				.filter(JobIds::isValid)
-				.map(this::finalModel)
+				.map(model)
 				.flatMap(Optional::stream)
 				.toList();
 		}
 		catch (IOException ex) {
-			throw new StoreException("Cannot list " + jobsDir + ": " + ex.getMessage(), ex);
+			throw new StoreException("Cannot list " + dir + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Removes a model's files: an imported model's folder, or a job's final model with its epoch
+	 * checkpoints (the job's record stays). Each folder goes whole.
+	 */
+	public void deleteModel(String modelId) {
+		List<Path> folders = List.of(importedDir(modelId), jobDir(modelId).resolve(MODEL_DIR),
+				checkpointsDir(modelId), jobDir(modelId).resolve(RESUME_DIR));
+		for (Path folder : folders) {
+			try {
+				DurableFiles.removeDirectory(folder);
+			}
+			catch (IOException | RuntimeException ex) {
+				throw new StoreException("Cannot remove " + folder + ": " + DurableFiles.describe(ex), ex);
+			}
 		}
 	}
 
@@ -188,14 +229,19 @@ public class CheckpointStore {
 	 * safe while nothing writes, before jobs start.
 	 */
 	public void removeIncomplete() {
-		if (!Files.isDirectory(jobsDir)) {
+		removeLeftovers(jobsDir, 3);
+		removeLeftovers(importedDir, 1);
+	}
+
+	private static void removeLeftovers(Path dir, int depth) {
+		if (!Files.isDirectory(dir)) {
 			return;
 		}
-		try (Stream<Path> paths = Files.walk(jobsDir, 3)) {
+		try (Stream<Path> paths = Files.walk(dir, depth)) {
 			paths.filter(DurableFiles::isLeftover).toList().forEach(DurableFiles::deleteQuietly);
 		}
 		catch (IOException ex) {
-			throw new StoreException("Cannot scan " + jobsDir + ": " + ex.getMessage(), ex);
+			throw new StoreException("Cannot scan " + dir + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -270,6 +316,13 @@ public class CheckpointStore {
 
 	private Path checkpointsDir(String jobId) {
 		return jobDir(jobId).resolve("checkpoints");
+	}
+
+	private Path importedDir(String modelId) {
+		if (!JobIds.isValid(modelId)) {
+			throw new IllegalArgumentException("Not a valid model id: " + modelId);
+		}
+		return importedDir.resolve(modelId);
 	}
 
 	private Path jobDir(String jobId) {

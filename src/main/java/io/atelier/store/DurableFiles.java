@@ -71,6 +71,20 @@ public final class DurableFiles {
 		}
 	}
 
+	/**
+	 * Removes a folder as one step for readers: renamed away atomically first, so it is there whole or
+	 * not at all; what cannot be deleted after the rename is left for the next start's clean-up.
+	 */
+	static void removeDirectory(Path target) throws IOException {
+		if (!Files.exists(target)) {
+			return;
+		}
+		Path old = target.resolveSibling(OLD + target.getFileName() + "-" + UUID.randomUUID());
+		Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+		syncDirectory(target.getParent());
+		deleteQuietly(old);
+	}
+
 	/** Whether a name is what an interrupted write leaves behind. */
 	static boolean isLeftover(Path path) {
 		String name = path.getFileName().toString();

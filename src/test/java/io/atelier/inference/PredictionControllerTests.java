@@ -165,7 +165,7 @@ class PredictionControllerTests {
 	@Test
 	void listsShowsAndPinsModels() {
 		ModelSummary summary = new ModelSummary("j1", 10, "seed-cnn", "fashion-mnist", List.of("a"), 0.87,
-				Instant.parse("2026-01-01T00:00:00Z"), true);
+				Instant.parse("2026-01-01T00:00:00Z"), true, "trained", null);
 		given(models.list()).willReturn(List.of(summary));
 		given(models.find("j1")).willReturn(Optional.of(summary));
 		given(models.find("nope")).willReturn(Optional.empty());

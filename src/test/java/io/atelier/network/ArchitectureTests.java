@@ -93,4 +93,21 @@ class ArchitectureTests {
 		assertThat(Architecture.ids()).containsExactly("seed-cnn");
 	}
 
+	@Test
+	void seedCnnNamesEachParameterAsThePyTorchReferenceModuleDoesWithItsShape() {
+		try (Model model = Architecture.SEED_CNN.newModel(10, INPUT, 0)) {
+			java.util.Map<String, Shape> shapes = new java.util.LinkedHashMap<>();
+			for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+				shapes.put(Architecture.SEED_CNN.stateDictNames().get(parameter.getKey()),
+						parameter.getValue().getArray().getShape());
+			}
+			assertThat(shapes).containsExactly(java.util.Map.entry("conv1.weight", new Shape(6, 1, 5, 5)),
+					java.util.Map.entry("conv1.bias", new Shape(6)), java.util.Map.entry("conv2.weight", new Shape(12, 6, 5, 5)),
+					java.util.Map.entry("conv2.bias", new Shape(12)), java.util.Map.entry("fc1.weight", new Shape(120, 192)),
+					java.util.Map.entry("fc1.bias", new Shape(120)), java.util.Map.entry("fc2.weight", new Shape(60, 120)),
+					java.util.Map.entry("fc2.bias", new Shape(60)), java.util.Map.entry("out.weight", new Shape(10, 60)),
+					java.util.Map.entry("out.bias", new Shape(10)));
+		}
+	}
+
 }

@@ -57,11 +57,12 @@ class SecurityConfigurationTests {
 	void aPredictorMayReadAndPredictButNotTrainCancelOrPin() {
 		assertThat(call(mvc.get().uri("/jobs"), PREDICTOR)).hasStatusOk();
 		assertThat(call(mvc.get().uri("/models/m1"), PREDICTOR)).hasStatusOk();
+		assertThat(call(mvc.get().uri("/models/m1/export"), PREDICTOR)).hasStatusOk();
 		assertThat(call(mvc.post().uri("/predict"), PREDICTOR)).hasStatusOk();
 		assertThat(call(mvc.post().uri("/predict/batch"), PREDICTOR)).hasStatusOk();
 		for (MvcTestResult refused : new MvcTestResult[] { call(mvc.post().uri("/jobs"), PREDICTOR),
 				call(mvc.post().uri("/jobs/j1/cancel"), PREDICTOR), call(mvc.put().uri("/models/default"), PREDICTOR),
-				call(mvc.post().uri("/anything-new"), PREDICTOR) }) {
+				call(mvc.post().uri("/models"), PREDICTOR), call(mvc.post().uri("/anything-new"), PREDICTOR) }) {
 			assertThat(refused).hasStatus(HttpStatus.FORBIDDEN).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 			assertThat(refused).bodyJson().extractingPath("$.title").isEqualTo("Not allowed for this key");
 		}
@@ -72,6 +73,7 @@ class SecurityConfigurationTests {
 		assertThat(call(mvc.post().uri("/jobs"), TRAINER)).hasStatusOk();
 		assertThat(call(mvc.post().uri("/jobs/j1/cancel"), TRAINER)).hasStatusOk();
 		assertThat(call(mvc.put().uri("/models/default"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.post().uri("/models"), TRAINER)).hasStatusOk();
 		assertThat(call(mvc.get().uri("/jobs"), TRAINER)).hasStatusOk();
 		assertThat(call(mvc.post().uri("/predict"), TRAINER)).hasStatusOk();
 	}
@@ -97,12 +99,12 @@ class SecurityConfigurationTests {
 	@RestController
 	static class Endpoints {
 
-		@GetMapping({ "/jobs", "/models/{id}", "/actuator/health/readiness", "/actuator/prometheus" })
+		@GetMapping({ "/jobs", "/models/{id}", "/models/{id}/export", "/actuator/health/readiness", "/actuator/prometheus" })
 		String read() {
 			return "ok";
 		}
 
-		@PostMapping({ "/jobs", "/jobs/{id}/cancel", "/predict", "/predict/batch", "/anything-new" })
+		@PostMapping({ "/jobs", "/jobs/{id}/cancel", "/models", "/predict", "/predict/batch", "/anything-new" })
 		String write() {
 			return "ok";
 		}

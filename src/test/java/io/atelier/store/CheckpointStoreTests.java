@@ -167,6 +167,32 @@ class CheckpointStoreTests {
 		assertThat(store.list("unknown")).isEmpty();
 	}
 
+	@Test
+	void anImportedModelIsKeptApartFromJobsAndListedWithItsName() throws IOException {
+		store.saveFinal(JOB, model.getBlock(), metadata(1));
+		CheckpointMetadata imported = new CheckpointMetadata("m-1", 0, "seed-cnn", null, List.of("a", "b"),
+				new CheckpointMetadata.Input(1, 28, 28), null, null, Instant.now(), "mine");
+		Checkpoint saved = store.saveImported("m-1", model.getBlock(), imported);
+		Path crashed = Files.createDirectories(dataDir.resolve("imported/.tmp-m-2-abc"));
+
+		assertThat(saved.directory()).isEqualTo(dataDir.resolve("imported/m-1"));
+		assertThat(store.importedModels()).extracting(Checkpoint::jobId).containsExactly("m-1");
+		assertThat(store.finalModels()).extracting(Checkpoint::jobId).containsExactly(JOB);
+		assertThat(store.metadata(saved).orElseThrow().name()).isEqualTo("mine");
+		store.removeIncomplete();
+		assertThat(crashed).doesNotExist();
+	}
+
+	@Test
+	void deletingAJobsModelRemovesItsFinalModelAndCheckpointsWhole() {
+		store.save(JOB, model.getBlock(), null, metadata(1));
+		store.saveFinal(JOB, model.getBlock(), metadata(1));
+		store.deleteModel(JOB);
+		assertThat(store.finalModels()).isEmpty();
+		assertThat(store.list(JOB)).isEmpty();
+		assertThat(entries(dataDir.resolve("jobs/job-1"))).isEmpty();
+	}
+
 	private static CheckpointMetadata metadata(int epoch) {
 		return new CheckpointMetadata(JOB, epoch, "seed-cnn", "fashion-mnist",
 				List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), new CheckpointMetadata.Input(1, 28, 28),

@@ -23,6 +23,8 @@ public enum Need {
 
 	MOUNT("mounting a tmpfs (needs root)", null),
 
+	PYTORCH("a Python with torch, safetensors, numpy and pillow, named by ATELIER_PYTHON", PyTorch::isPresent),
+
 	BROWSER("Chromium and its driver (apt-get install chromium chromium-driver)",
 			() -> Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")));
 

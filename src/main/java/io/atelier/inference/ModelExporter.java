@@ -1,0 +1,92 @@
+package io.atelier.inference;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.atelier.network.Architecture;
+import io.atelier.store.Checkpoint;
+import io.atelier.store.CheckpointMetadata;
+import io.atelier.store.CheckpointStore;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Writes a model out in PyTorch's terms: the {@code state_dict} of the architecture's reference
+ * module, with what is needed to use it (classes, input) in the file's metadata.
+ */
+@Service
+class ModelExporter {
+
+	/** How pixels become input; the same rule as {@link io.atelier.network.Preprocessing}. */
+	static final String PIXEL_SCALE = "1/255";
+
+	private final ModelRegistry models;
+
+	private final CheckpointStore store;
+
+	private final JsonMapper json;
+
+	ModelExporter(ModelRegistry models, CheckpointStore store, JsonMapper json) {
+		this.models = models;
+		this.store = store;
+		this.json = json;
+	}
+
+	byte[] safetensors(String modelId) {
+		ModelRegistry.Entry stored = models.stored(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		Checkpoint checkpoint = stored.checkpoint();
+		CheckpointMetadata metadata = stored.metadata();
+		Architecture architecture = Architecture.byId(metadata.architecture()).orElseThrow();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try {
+			Safetensors.write(out, stateDict(architecture, checkpoint, metadata), describe(modelId, metadata), json);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.toByteArray();
+	}
+
+	private List<Safetensors.Tensor> stateDict(Architecture architecture, Checkpoint checkpoint,
+			CheckpointMetadata metadata) {
+		Map<String, String> names = architecture.stateDictNames();
+		try (Model model = architecture.newEmptyModel(metadata.classNames().size())) {
+			store.loadParameters(checkpoint, model.getBlock(), model.getNDManager());
+			List<Safetensors.Tensor> tensors = new ArrayList<>();
+			for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+				NDArray values = parameter.getValue().getArray();
+				tensors.add(new Safetensors.Tensor(names.get(parameter.getKey()), values.getShape().getShape(),
+						values.toFloatArray()));
+			}
+			return tensors;
+		}
+	}
+
+	private Map<String, String> describe(String modelId, CheckpointMetadata metadata) {
+		CheckpointMetadata.Input input = metadata.inputOrDefault();
+		Map<String, Object> inputDefinition = new LinkedHashMap<>();
+		inputDefinition.put("channels", input.channels());
+		inputDefinition.put("height", input.height());
+		inputDefinition.put("width", input.width());
+		inputDefinition.put("scale", PIXEL_SCALE);
+		Map<String, String> described = new LinkedHashMap<>();
+		described.put("format", "pt");
+		described.put("architecture", metadata.architecture());
+		described.put("classNames", json.writeValueAsString(metadata.classNames()));
+		described.put("input", json.writeValueAsString(inputDefinition));
+		described.put("modelId", modelId);
+		described.put("epoch", Integer.toString(metadata.epoch()));
+		return described;
+	}
+
+}

@@ -1,0 +1,235 @@
+package io.atelier.inference;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.atelier.network.Architecture;
+import io.atelier.store.CheckpointMetadata;
+import io.atelier.store.CheckpointStore;
+import io.atelier.system.Problems;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Takes in a PyTorch {@code state_dict} saved as safetensors: every tensor checked against the
+ * architecture's reference module, a dry-run forward pass, and only then written to the volume, whole,
+ * and registered. A file that fails any check leaves nothing behind.
+ */
+@Service
+class ModelImporter {
+
+	private static final long SEED = 0;
+
+	private final ModelRegistry models;
+
+	private final CheckpointStore store;
+
+	private final JsonMapper json;
+
+	ModelImporter(ModelRegistry models, CheckpointStore store, JsonMapper json) {
+		this.models = models;
+		this.store = store;
+		this.json = json;
+	}
+
+	/**
+	 * What the uploader declared; each absent part is taken from the file's metadata (as Atelier's own
+	 * export writes it), the input else defaulting to 1×28×28.
+	 */
+	record Declared(String architecture, String classNames, String name, Integer channels, Integer height,
+			Integer width) {
+	}
+
+	ModelSummary importSafetensors(byte[] file, Declared declared) {
+		Safetensors.Contents contents = readSafetensors(file);
+		Architecture architecture = architecture(declared, contents.metadata());
+		List<String> classNames = classNames(declared, contents.metadata());
+		CheckpointMetadata.Input input = input(declared, contents.metadata());
+		String id = UUID.randomUUID().toString();
+		Shape inputShape = new Shape(1, input.channels(), input.height(), input.width());
+		try (Model model = newModel(architecture, classNames.size(), inputShape)) {
+			loadStateDict(model, architecture, contents);
+			dryRun(model, inputShape, classNames.size());
+			store.saveImported(id, model.getBlock(), new CheckpointMetadata(id, 0, architecture.id(), null, classNames,
+					input, null, null, Instant.now(), declared.name()));
+		}
+		models.rescan();
+		return models.find(id).orElseThrow();
+	}
+
+	private Safetensors.Contents readSafetensors(byte[] file) {
+		if (file.length >= 4 && file[0] == 'P' && file[1] == 'K' && file[2] == 3 && file[3] == 4) {
+			throw ModelProblems.unsupportedFile("it is a zip archive (a TorchScript or torch.save file); "
+					+ "only safetensors state_dicts can be imported");
+		}
+		try {
+			return Safetensors.read(file, json);
+		}
+		catch (Safetensors.FormatException ex) {
+			throw ModelProblems.unsupportedFile(ex.getMessage());
+		}
+	}
+
+	private static Architecture architecture(Declared declared, Map<String, String> metadata) {
+		String id = declared.architecture() != null ? declared.architecture() : metadata.get("architecture");
+		if (id == null) {
+			throw ModelProblems.invalidImport("architecture is required, one of " + Architecture.ids() + ".");
+		}
+		return Architecture.byId(id)
+			.orElseThrow(() -> ModelProblems
+				.invalidImport("architecture '" + id + "' is unknown; it is one of " + Architecture.ids() + "."));
+	}
+
+	private List<String> classNames(Declared declared, Map<String, String> metadata) {
+		String names = declared.classNames() != null ? declared.classNames() : metadata.get("classNames");
+		if (names == null) {
+			throw ModelProblems.invalidImport("classNames is required: a JSON array of the class names by output index.");
+		}
+		List<String> parsed;
+		try {
+			parsed = json.readValue(names, new TypeReference<List<String>>() {
+			});
+		}
+		catch (JacksonException ex) {
+			parsed = null;
+		}
+		if (parsed == null || parsed.isEmpty() || parsed.stream().anyMatch(n -> n == null || n.isBlank())) {
+			throw ModelProblems.invalidImport("classNames must be a JSON array of non-blank strings, such as "
+					+ "[\"cat\", \"dog\"].");
+		}
+		return List.copyOf(parsed);
+	}
+
+	private CheckpointMetadata.Input input(Declared declared, Map<String, String> metadata) {
+		CheckpointMetadata.Input described = CheckpointMetadata.FASHION_MNIST_INPUT;
+		if (metadata.containsKey("input")) {
+			JsonNode input = parseInput(metadata.get("input"));
+			if (!ModelExporter.PIXEL_SCALE.equals(input.path("scale").asString(ModelExporter.PIXEL_SCALE))) {
+				throw ModelProblems.invalidModel("The file's input scale '" + input.path("scale").asString()
+						+ "' is not supported; pixels are scaled by " + ModelExporter.PIXEL_SCALE + ".", List.of());
+			}
+			described = new CheckpointMetadata.Input(input.path("channels").asInt(described.channels()),
+					input.path("height").asInt(described.height()), input.path("width").asInt(described.width()));
+		}
+		CheckpointMetadata.Input input = new CheckpointMetadata.Input(
+				or(declared.channels(), described.channels()), or(declared.height(), described.height()),
+				or(declared.width(), described.width()));
+		if (input.channels() != 1 || input.height() < 1 || input.width() < 1 || input.height() > 4096
+				|| input.width() > 4096) {
+			throw ModelProblems.invalidImport("The input must be 1 channel (grayscale) of 1 to 4096 pixels each way; "
+					+ "it was " + input.channels() + "×" + input.height() + "×" + input.width() + ".");
+		}
+		return input;
+	}
+
+	private JsonNode parseInput(String input) {
+		try {
+			return json.readTree(input);
+		}
+		catch (JacksonException ex) {
+			throw ModelProblems.invalidImport("The file's metadata 'input' is not JSON.");
+		}
+	}
+
+	private static Model newModel(Architecture architecture, int classes, Shape inputShape) {
+		try {
+			return architecture.newModel(classes, inputShape, SEED);
+		}
+		catch (RuntimeException ex) {
+			throw ModelProblems.invalidModel("Architecture " + architecture.id() + " cannot take input "
+					+ inputShape.slice(1) + ": " + ex.getMessage(), List.of());
+		}
+	}
+
+	/** Every tensor of the file into its parameter, after every name, dtype, shape and range is checked. */
+	private static void loadStateDict(Model model, Architecture architecture, Safetensors.Contents contents) {
+		Map<String, String> names = architecture.stateDictNames();
+		Map<String, Parameter> expected = new LinkedHashMap<>();
+		for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+			expected.put(names.get(parameter.getKey()), parameter.getValue());
+		}
+		List<Map<String, Object>> errors = new ArrayList<>();
+		expected.forEach((name, parameter) -> {
+			Safetensors.Entry entry = contents.tensors().get(name);
+			long[] shape = parameter.getArray().getShape().getShape();
+			if (entry == null) {
+				errors.add(tensorError(name, "missing; expected shape " + Arrays.toString(shape), null, shape));
+			}
+			else if (!Arrays.equals(entry.shape(), shape)) {
+				errors.add(tensorError(name, "has shape " + Arrays.toString(entry.shape()) + ", expected "
+						+ Arrays.toString(shape), entry.shape(), shape));
+			}
+			else if (!Safetensors.FLOAT32.equals(entry.dtype())) {
+				errors.add(tensorError(name, "is " + entry.dtype() + ", expected " + Safetensors.FLOAT32, entry.shape(),
+						shape));
+			}
+			else if (entry.end() - entry.begin() != entry.elements() * Float.BYTES || entry.begin() > entry.end()
+					|| entry.end() > contents.data().capacity()) {
+				errors.add(tensorError(name, "has data_offsets [" + entry.begin() + ", " + entry.end()
+						+ "] that do not hold its shape within the file", entry.shape(), shape));
+			}
+		});
+		contents.tensors().forEach((name, entry) -> {
+			if (!expected.containsKey(name)) {
+				errors.add(tensorError(name, "is not part of " + architecture.id() + "; shape "
+						+ Arrays.toString(entry.shape()), entry.shape(), null));
+			}
+		});
+		if (!errors.isEmpty()) {
+			throw ModelProblems.invalidModel("The state_dict does not match " + architecture.id() + ": tensor "
+					+ errors.get(0).get("tensor") + " " + errors.get(0).get("message") + ".", errors);
+		}
+		expected.forEach((name, parameter) -> parameter.getArray()
+			.set(contents.floats(contents.tensors().get(name))));
+	}
+
+	private static Map<String, Object> tensorError(String tensor, String message, long[] shape, long[] expected) {
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("tensor", tensor);
+		error.put("message", message);
+		error.put("shape", shape);
+		error.put("expectedShape", expected);
+		return error;
+	}
+
+	/** The model must give one finite probability distribution over the classes for an image. */
+	private static void dryRun(Model model, Shape inputShape, int classes) {
+		try (NDManager manager = model.getNDManager().newSubManager()) {
+			NDArray input = manager.randomUniform(0, 1, inputShape);
+			NDArray output = model.getBlock()
+				.forward(new ParameterStore(manager, false), new NDList(input), false)
+				.singletonOrThrow();
+			if (!output.getShape().equals(new Shape(1, classes))) {
+				throw ModelProblems.invalidModel("A dry run gave output of shape " + output.getShape()
+						+ " for input " + inputShape + "; expected (1, " + classes + ").", List.of());
+			}
+			if (!output.isInfinite().logicalOr(output.isNaN()).none().getBoolean()) {
+				throw ModelProblems.invalidModel("A dry run gave output that is not finite: the parameters hold "
+						+ "NaN or infinite values.", List.of());
+			}
+		}
+	}
+
+	private static int or(Integer value, int fallback) {
+		return value != null ? value : fallback;
+	}
+
+}

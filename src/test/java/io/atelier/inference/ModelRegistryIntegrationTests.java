@@ -1,0 +1,232 @@
+package io.atelier.inference;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.atelier.AtelierApplication;
+import io.atelier.network.Architecture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Aliases and deletion through real HTTP, on imported models (no training needed): an alias answers
+ * as its model, a switch under load gives every request wholly to one model, a model still named
+ * cannot be deleted, and a deleted one is gone with its files.
+ */
+class ModelRegistryIntegrationTests {
+
+	private static final String BOUNDARY = "atelier-registry-test";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	@TempDir
+	static Path tmp;
+
+	private static ConfigurableApplicationContext context;
+
+	private static int port;
+
+	private static byte[] image;
+
+	@BeforeAll
+	static void start() {
+		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
+				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"));
+		port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		byte[] pixels = new byte[28 * 28];
+		new Random(3).nextBytes(pixels);
+		image = TestImages.grayPng(28, 28, pixels);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void anAliasAnswersAsItsModelAndSwitchesWholly() throws Exception {
+		String a = importModel(1);
+		String b = importModel(2);
+		Map<String, String> answers = Map.of(a, predictions(a), b, predictions(b));
+		assertThat(answers.get(a)).isNotEqualTo(answers.get(b));
+		assertThat(put("/models/aliases/live", a).statusCode()).isEqualTo(200);
+		assertThat(predict("live").path("model").path("jobId").asString()).isEqualTo(a);
+
+		AtomicBoolean switching = new AtomicBoolean(true);
+		AtomicInteger wrong = new AtomicInteger();
+		AtomicInteger answered = new AtomicInteger();
+		ExecutorService clients = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> work = new ArrayList<>();
+			for (int c = 0; c < 4; c++) {
+				work.add(clients.submit(() -> {
+					while (switching.get()) {
+						JsonNode answer = predict("live");
+						String model = answer.path("model").path("jobId").asString();
+						if (!answer.path("predictions").toString().equals(answers.get(model))) {
+							wrong.incrementAndGet();
+						}
+						answered.incrementAndGet();
+					}
+				}));
+			}
+			for (int i = 0; i < 20; i++) {
+				assertThat(put("/models/aliases/live", i % 2 == 0 ? b : a).statusCode()).isEqualTo(200);
+				Thread.sleep(20);
+			}
+			switching.set(false);
+			for (Future<?> future : work) {
+				future.get();
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		assertThat(wrong).hasValue(0);
+		assertThat(answered.get()).isPositive();
+		assertThat(get("/models/aliases").body()).contains("{\"alias\":\"live\",\"modelId\":\"" + a + "\"}");
+
+		assertThat(send(request("/models/aliases/live").DELETE()).statusCode()).isEqualTo(204);
+		assertThat(send(request("/predict?model=live").header("Content-Type", "image/png")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(image))).statusCode()).isEqualTo(404);
+		assertThat(send(request("/models/aliases/live").DELETE()).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void theDefaultAliasIsThePinAndRemovingItFallsBackToTheNewest() throws IOException {
+		String a = importModel(3);
+		String newest = importModel(4);
+		assertThat(put("/models/aliases/default", a).statusCode()).isEqualTo(200);
+		assertThat(predict(null).path("model").path("jobId").asString()).isEqualTo(a);
+		HttpResponse<String> pinned = send(request("/models/default").header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"jobId\": \"" + newest + "\"}")));
+		assertThat(pinned.statusCode()).isEqualTo(200);
+		assertThat(get("/models/aliases").body()).contains("{\"alias\":\"default\",\"modelId\":\"" + newest + "\"}");
+		assertThat(send(request("/models/aliases/default").DELETE()).statusCode()).isEqualTo(204);
+		assertThat(get("/models/aliases").body()).doesNotContain("default");
+		assertThat(predict(null).path("model").path("jobId").asString()).isEqualTo(newest);
+	}
+
+	@Test
+	void aliasesAreRefusedForUnknownModelsAndForNamesThatAreModelIds() throws IOException {
+		String a = importModel(5);
+		String b = importModel(6);
+		assertThat(put("/models/aliases/nothing", "0c7d9a8e-0000-0000-0000-000000000000").statusCode()).isEqualTo(404);
+		HttpResponse<String> shadow = put("/models/aliases/" + b, a);
+		assertThat(shadow.statusCode()).isEqualTo(409);
+		assertThat(shadow.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(put("/models/aliases/bad..name", a).statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void aModelNamedByAnAliasCannotBeDeletedAndADeletedOneIsGoneWithItsFiles() throws IOException {
+		String a = importModel(7);
+		assertThat(put("/models/aliases/keep", a).statusCode()).isEqualTo(200);
+		HttpResponse<String> refused = send(request("/models/" + a).DELETE());
+		assertThat(refused.statusCode()).isEqualTo(409);
+		assertThat(refused.body()).contains("keep");
+		assertThat(predict(a).path("model").path("jobId").asString()).isEqualTo(a);
+
+		assertThat(send(request("/models/aliases/keep").DELETE()).statusCode()).isEqualTo(204);
+		assertThat(send(request("/models/" + a).DELETE()).statusCode()).isEqualTo(204);
+		assertThat(get("/models/" + a).statusCode()).isEqualTo(404);
+		assertThat(get("/models").body()).doesNotContain(a);
+		assertThat(tmp.resolve("data/imported/" + a)).doesNotExist();
+		assertThat(send(request("/models/" + a).DELETE()).statusCode()).isEqualTo(404);
+	}
+
+	/** Imports a seed-cnn with PyTorch's initialisation from {@code seed}; answers its id. */
+	private static String importModel(long seed) throws IOException {
+		List<Safetensors.Tensor> tensors = new ArrayList<>();
+		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), seed)) {
+			for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
+				NDArray values = parameter.getValue().getArray();
+				tensors.add(new Safetensors.Tensor(Architecture.SEED_CNN.stateDictNames().get(parameter.getKey()),
+						values.getShape().getShape(), values.toFloatArray()));
+			}
+		}
+		ByteArrayOutputStream file = new ByteArrayOutputStream();
+		Safetensors.write(file, tensors, Map.of("architecture", "seed-cnn", "classNames",
+				"[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]"), json);
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.safetensors\""
+				+ "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+		body.writeBytes(file.toByteArray());
+		body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+		HttpResponse<String> created = send(request("/models")
+			.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		return json.readTree(created.body()).path("jobId").asString();
+	}
+
+	private static String predictions(String model) {
+		return predict(model).path("predictions").toString();
+	}
+
+	private static JsonNode predict(String model) {
+		HttpResponse<String> response = send(request("/predict?topK=10&invert=false" + (model == null ? "" : "&model=" + model))
+			.header("Content-Type", "image/png")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(image)));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return json.readTree(response.body());
+	}
+
+	private static HttpResponse<String> put(String path, String modelId) {
+		return send(request(path).header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"modelId\": \"" + modelId + "\"}")));
+	}
+
+	private static HttpResponse<String> get(String path) {
+		return send(request(path).GET());
+	}
+
+	private static HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) {
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,316 @@
+package io.atelier.inference;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.atelier.AtelierApplication;
+import io.atelier.dataset.ImageSet;
+import io.atelier.dataset.RealFashionMnist;
+import io.atelier.testing.Need;
+import io.atelier.testing.PyTorch;
+import io.atelier.testing.Requires;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Models in and out through a real PyTorch: one trained in Atelier, exported over HTTP and loaded
+ * into the PyTorch reference module, answers as Atelier does; one built in PyTorch, imported, answers
+ * as PyTorch does; a file that does not fit is refused and leaves nothing behind.
+ */
+@Requires(Need.PYTORCH)
+class PyTorchInteropIntegrationTests {
+
+	private static final int IMAGES = 1_000;
+
+	private static final int BATCH = 250;
+
+	private static final String BOUNDARY = "atelier-interop-test";
+
+	private static final String CLASS_NAMES = "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", "
+			+ "\"Sandal\", \"Shirt\", \"Sneaker\", \"Bag\", \"Ankle boot\"]";
+
+	@TempDir
+	static Path tmp;
+
+	private static ConfigurableApplicationContext context;
+
+	private static String modelId;
+
+	private static byte[][] pngs;
+
+	private static Path images;
+
+	private static Path pytorchModel;
+
+	private static JsonNode pytorchProbabilities;
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static int port;
+
+	@BeforeAll
+	static void trainAModel() {
+		Path dataset = RealFashionMnist.dir().toAbsolutePath();
+		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
+				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
+				"--atelier.datasets.fashion-mnist.dir=" + dataset, "--atelier.models.max-upload-size=1MB");
+		port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		String location = send(HttpRequest.newBuilder(uri("/jobs"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 1, \"trainLimit\": 6000}"))
+			.build()).headers().firstValue("Location").orElseThrow();
+		await().atMost(Duration.ofMinutes(3))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())).path("state").asString(),
+					"SUCCEEDED"::equals);
+		modelId = location.substring("/jobs/".length());
+	}
+
+	@BeforeAll
+	static void buildAModelInPyTorch() throws IOException {
+		images = Files.createDirectories(tmp.resolve("images"));
+		ImageSet test = RealFashionMnist.load().test();
+		pngs = new byte[IMAGES][];
+		for (int i = 0; i < IMAGES; i++) {
+			pngs[i] = TestImages.grayPng(28, 28, Arrays.copyOfRange(test.pixels(), i * 784, (i + 1) * 784));
+			Files.write(images.resolve(String.format("%04d.png", i)), pngs[i]);
+		}
+		Path answers = tmp.resolve("built.json");
+		PyTorch.run("atelier_reference.py", "build", tmp.resolve("pytorch").toString(), images.toString(),
+				answers.toString());
+		pytorchModel = tmp.resolve("pytorch.safetensors");
+		pytorchProbabilities = json.readTree(answers.toFile()).path("probabilities");
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void theExportIsTheReferenceModulesStateDictInFloat32WithItsMetadata() {
+		HttpResponse<byte[]> export = export(modelId, "safetensors");
+		assertThat(export.statusCode()).isEqualTo(200);
+		assertThat(export.headers().firstValue("Content-Disposition"))
+			.hasValue("attachment; filename=\"" + modelId + ".safetensors\"");
+
+		JsonNode header = header(export.body());
+		Map<String, String> shapes = new LinkedHashMap<>();
+		for (Map.Entry<String, JsonNode> tensor : header.properties()) {
+			if (!tensor.getKey().equals("__metadata__")) {
+				assertThat(tensor.getValue().path("dtype").asString()).isEqualTo("F32");
+				shapes.put(tensor.getKey(), tensor.getValue().path("shape").toString());
+			}
+		}
+		assertThat(shapes).containsExactlyInAnyOrderEntriesOf(Map.of("conv1.weight", "[6,1,5,5]", "conv1.bias", "[6]",
+				"conv2.weight", "[12,6,5,5]", "conv2.bias", "[12]", "fc1.weight", "[120,192]", "fc1.bias", "[120]",
+				"fc2.weight", "[60,120]", "fc2.bias", "[60]", "out.weight", "[10,60]", "out.bias", "[10]"));
+		JsonNode metadata = header.path("__metadata__");
+		assertThat(metadata.path("architecture").asString()).isEqualTo("seed-cnn");
+		assertThat(json.readTree(metadata.path("classNames").asString()).get(9).asString()).isEqualTo("Ankle boot");
+		assertThat(json.readTree(metadata.path("input").asString()).toString())
+			.isEqualTo("{\"channels\":1,\"height\":28,\"width\":28,\"scale\":\"1/255\"}");
+	}
+
+	@Test
+	void pyTorchLoadsTheExportStrictlyAndGivesAteliersProbabilities() throws IOException {
+		Path file = Files.write(tmp.resolve(modelId + ".safetensors"), export(modelId, "safetensors").body());
+		Path answers = tmp.resolve("exported.json");
+
+		PyTorch.run("atelier_reference.py", "predict", file.toString(), images.toString(), answers.toString());
+
+		assertThat(maxDifference(modelId, json.readTree(answers.toFile()).path("probabilities")))
+			.isLessThanOrEqualTo(1e-5);
+	}
+
+	@Test
+	void aModelBuiltInPyTorchIsImportedListedAndAnswersAsPyTorchDoes() throws IOException {
+		HttpResponse<String> created = send(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn",
+				"classNames", CLASS_NAMES, "name", "built in PyTorch")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode model = json.readTree(created.body());
+		String id = model.path("jobId").asString();
+		assertThat(created.headers().firstValue("Location")).hasValue("/models/" + id);
+		assertThat(model.path("source").asString()).isEqualTo("imported");
+		assertThat(model.path("name").asString()).isEqualTo("built in PyTorch");
+
+		Map<String, String> sources = new LinkedHashMap<>();
+		body(send(HttpRequest.newBuilder(uri("/models")).build()))
+			.forEach(listed -> sources.put(listed.path("jobId").asString(), listed.path("source").asString()));
+		assertThat(sources).containsEntry(id, "imported").containsEntry(modelId, "trained");
+
+		assertThat(maxDifference(id, pytorchProbabilities)).isLessThanOrEqualTo(1e-5);
+	}
+
+	@Test
+	void anExportImportsOnItsOwnMetadataAndAnswersAsTheTrainedModel() {
+		HttpResponse<String> created = send(upload(export(modelId, "safetensors").body(), Map.of()));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = json.readTree(created.body()).path("jobId").asString();
+		JsonNode original = body(send(batch(List.of(pngs[0], pngs[1]), modelId))).path("results");
+		JsonNode imported = body(send(batch(List.of(pngs[0], pngs[1]), id))).path("results");
+		assertThat(imported).isEqualTo(original);
+	}
+
+	@Test
+	void filesThatDoNotFitAreRefusedByNameAndLeaveNothingBehind() throws IOException {
+		int before = body(send(HttpRequest.newBuilder(uri("/models")).build())).size();
+		Map<String, String> declared = Map.of("architecture", "seed-cnn", "classNames", CLASS_NAMES);
+
+		assertProblem(upload(pngs[0], declared), 415, "not a safetensors");
+		assertProblem(upload(new byte[] { 'P', 'K', 3, 4, 0, 0 }, declared), 415, "zip archive");
+		assertProblem(upload(variant("missing"), declared), 422, "fc2.bias");
+		assertProblem(upload(variant("extra"), declared), 422, "fc3.weight");
+		JsonNode misshapen = assertProblem(upload(variant("misshapen"), declared), 422, "[5, 60]");
+		assertThat(misshapen.path("detail").asString()).contains("[10, 60]");
+		assertThat(misshapen.path("errors").get(0).path("tensor").asString()).isEqualTo("out.weight");
+		assertProblem(upload(variant("float64"), declared), 422, "F64");
+		assertProblem(upload(new byte[2 * 1024 * 1024], declared), 413, "");
+		assertProblem(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn")), 400, "classNames");
+		assertProblem(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "resnet", "classNames",
+				CLASS_NAMES)), 400, "seed-cnn");
+
+		assertThat(body(send(HttpRequest.newBuilder(uri("/models")).build())).size()).isEqualTo(before);
+		Path imported = tmp.resolve("data/imported");
+		if (Files.isDirectory(imported)) {
+			try (var entries = Files.list(imported)) {
+				assertThat(entries.map(path -> path.getFileName().toString()))
+					.as("only whole imports, no half-written folder")
+					.allMatch(name -> name.matches("[0-9a-f-]{36}"));
+			}
+		}
+	}
+
+	private static JsonNode assertProblem(HttpRequest request, int status, String mentioned) {
+		HttpResponse<String> response = send(request);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.path("detail").asString()).contains(mentioned);
+		return problem;
+	}
+
+	private static byte[] variant(String name) throws IOException {
+		return Files.readAllBytes(tmp.resolve("pytorch-" + name + ".safetensors"));
+	}
+
+	/** The largest difference between {@code expected} and the model's answers over all test images. */
+	private static double maxDifference(String model, JsonNode expected) {
+		assertThat(expected.size()).isEqualTo(IMAGES);
+		double maxDifference = 0;
+		for (int from = 0; from < IMAGES; from += BATCH) {
+			JsonNode results = body(send(batch(Arrays.asList(pngs).subList(from, from + BATCH), model)))
+				.path("results");
+			for (int i = 0; i < BATCH; i++) {
+				for (JsonNode prediction : results.get(i).path("predictions")) {
+					double theirs = expected.get(from + i).get(prediction.path("index").asInt()).asDouble();
+					maxDifference = Math.max(maxDifference, Math.abs(theirs - prediction.path("probability").asDouble()));
+				}
+			}
+		}
+		return maxDifference;
+	}
+
+	@Test
+	void anUnknownModelIsNotFoundAndAnUnknownFormatABadRequest() {
+		assertThat(export("job-does-not-exist", "safetensors").statusCode()).isEqualTo(404);
+		HttpResponse<byte[]> onnx = export(modelId, "onnx");
+		assertThat(onnx.statusCode()).isEqualTo(400);
+		assertThat(new String(onnx.body(), StandardCharsets.UTF_8)).contains("format=safetensors");
+	}
+
+	private static JsonNode header(byte[] file) {
+		long length = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+		assertThat((8 + length) % 8).as("data aligned to 8 bytes").isZero();
+		return json.readTree(new String(file, 8, Math.toIntExact(length), StandardCharsets.UTF_8));
+	}
+
+	private static HttpResponse<byte[]> export(String id, String format) {
+		try {
+			return http.send(HttpRequest.newBuilder(uri("/models/" + id + "/export?format=" + format)).build(),
+					HttpResponse.BodyHandlers.ofByteArray());
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static HttpRequest batch(List<byte[]> images, String model) {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		for (int i = 0; i < images.size(); i++) {
+			filePart(body, "images", i + ".png", "image/png", images.get(i));
+		}
+		return multipart("/predict/batch?topK=10&invert=false&model=" + model, body);
+	}
+
+	private static HttpRequest upload(byte[] file, Map<String, String> fields) {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		fields.forEach((name, value) -> body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\""
+				+ name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+		filePart(body, "file", "model.safetensors", "application/octet-stream", file);
+		return multipart("/models", body);
+	}
+
+	private static void filePart(ByteArrayOutputStream body, String field, String filename, String type, byte[] bytes) {
+		body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
+				+ filename + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+		body.writeBytes(bytes);
+		body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+	}
+
+	private static HttpRequest multipart(String path, ByteArrayOutputStream body) {
+		body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+		return HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+			.build();
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static JsonNode body(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return json.readTree(response.body());
+	}
+
+	private static URI uri(String path) {
+		return URI.create("http://localhost:" + port + path);
+	}
+
+}
