@@ -221,6 +221,20 @@ class DashboardBrowserIntegrationTests {
 		JsonNode pinned = json.readTree(send(HttpRequest.newBuilder(uri("/models/" + firstJob))
 			.header("Authorization", "Bearer " + TRAINER_KEY)).body());
 		assertThat(pinned.path("isDefault").asBoolean()).isTrue();
+
+		WebElement aliasForm = browser.find("alias-form");
+		type(aliasForm, "alias-name", "production");
+		new org.openqa.selenium.support.ui.Select(aliasForm.findElement(By.id("alias-model"))).selectByValue(firstJob);
+		browser.find("set-alias").click();
+		browser.waitFor(driver -> row("model-row", firstJob).findElement(Browser.byTestId("model-aliases"))
+			.getText()
+			.contains("production"));
+		JsonNode aliases = json.readTree(send(HttpRequest.newBuilder(uri("/models/aliases"))
+			.header("Authorization", "Bearer " + TRAINER_KEY)).body());
+		assertThat(aliases.toString()).contains("\"alias\":\"production\"").contains(firstJob);
+
+		row("model-row", firstJob).findElement(Browser.byTestId("export-model")).click();
+		browser.waitFor(driver -> browser.driver().getPageSource().contains("Exported " + firstJob + ".safetensors"));
 		browser.assertEveryControlIsLabelled();
 		browser.screenshot("models");
 	}
@@ -316,6 +330,8 @@ class DashboardBrowserIntegrationTests {
 		browser.open("#/models");
 		browser.waitFor(driver -> !browser.all("model-row").isEmpty());
 		assertThat(browser.all("make-default")).isEmpty();
+		assertThat(browser.all("set-alias")).isEmpty();
+		assertThat(browser.all("export-model")).as("a predictor may read, and so export").isNotEmpty();
 
 		try {
 			browser.openJob(running, "RUNNING", Duration.ofMinutes(1));
