@@ -87,7 +87,7 @@ class JobRunner {
 				log.info("Job {} stopped by shutdown {}; it resumes from there on the next start", id, ex.where());
 			}
 		}
-		catch (DatasetUnavailableException | StoreException ex) {
+		catch (DatasetUnavailableException | StoreException | TrainingRun.DivergedException ex) {
 			log.warn("Job {} failed: {}", id, ex.getMessage());
 			completion.failed(id, ex.getMessage());
 		}

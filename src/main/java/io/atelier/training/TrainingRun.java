@@ -96,6 +96,10 @@ public final class TrainingRun {
 			double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
 			result = new EpochResult(epoch, totals.meanLoss(), totals.accuracy(), last.loss(),
 					last.evaluation().accuracy(), totals.seconds(), evaluationSeconds, totals.imagesPerSecond());
+			if (!Double.isFinite(result.trainLoss()) || !Double.isFinite(result.testLoss())) {
+				// Parameters that give NaN are no model: nothing is saved, the run ends here.
+				throw new DivergedException(epoch, result.trainLoss(), result.testLoss());
+			}
 			listener.epochFinished(result, snapshot);
 		}
 		if (last == null) {
@@ -208,6 +212,16 @@ public final class TrainingRun {
 
 		/** Called once after the last epoch, for the final model. */
 		void trainingFinished(EpochResult last, Snapshot snapshot);
+
+	}
+
+	/** The loss stopped being a number: the parameters have blown up. */
+	public static final class DivergedException extends RuntimeException {
+
+		DivergedException(int epoch, double trainLoss, double testLoss) {
+			super("Training diverged in epoch " + epoch + ": the train loss is " + trainLoss + " and the test loss "
+					+ testLoss + ". Nothing of this epoch was saved; a lower learning rate may help.");
+		}
 
 	}
 
