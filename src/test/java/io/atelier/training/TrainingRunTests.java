@@ -6,9 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import io.atelier.dataset.IdxFixtures;
 import io.atelier.dataset.LabeledDataset;
 import org.junit.jupiter.api.Test;
@@ -58,25 +56,8 @@ class TrainingRunTests {
 		assertThat(recording.finished).isFalse();
 	}
 
-	/**
-	 * On one intra-op thread: with more, libtorch's reductions split by how many threads it gets,
-	 * which on a loaded machine changes from run to run, and the runs compared part ways in the
-	 * last digits, then more.
-	 */
 	@Test
 	void aRunStoppedWithinAnEpochAndResumedEndsExactlyAsAnUninterruptedOne() {
-		Engine.getEngine("PyTorch");
-		int threads = JniUtils.getNumThreads();
-		JniUtils.setNumThreads(1);
-		try {
-			stoppedAndResumedMatchesUninterrupted();
-		}
-		finally {
-			JniUtils.setNumThreads(threads);
-		}
-	}
-
-	private void stoppedAndResumedMatchesUninterrupted() {
 		Recording whole = new Recording();
 		Evaluation uninterrupted = new TrainingRun(spec(3, 50), SYNTHETIC, whole, () -> false, null).run();
 
