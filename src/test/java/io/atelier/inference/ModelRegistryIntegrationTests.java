@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.atelier.AtelierApplication;
 import io.atelier.network.Architecture;
+import io.atelier.testing.MultipartBody;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,8 +45,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cannot be deleted, and a deleted one is gone with its files.
  */
 class ModelRegistryIntegrationTests {
-
-	private static final String BOUNDARY = "atelier-registry-test";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -183,14 +181,9 @@ class ModelRegistryIntegrationTests {
 		ByteArrayOutputStream file = new ByteArrayOutputStream();
 		Safetensors.write(file, tensors, Map.of("architecture", "seed-cnn", "classNames",
 				"[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]"), json);
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.safetensors\""
-				+ "\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-		body.writeBytes(file.toByteArray());
-		body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-		HttpResponse<String> created = send(request("/models")
-			.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+		HttpResponse<String> created = send(new MultipartBody()
+			.file("file", "m.safetensors", "application/octet-stream", file.toByteArray())
+			.post(URI.create("http://localhost:" + port + "/models")));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		return json.readTree(created.body()).path("jobId").asString();
 	}

@@ -1,12 +1,10 @@
 package io.atelier.inference;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +22,7 @@ import io.atelier.AtelierApplication;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.LabeledDataset;
 import io.atelier.dataset.RealFashionMnist;
+import io.atelier.testing.MultipartBody;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -274,20 +273,11 @@ class PredictionIntegrationTests {
 	}
 
 	private static HttpRequest multipart(String field, List<byte[]> images, String path) {
-		String boundary = "atelier-test-boundary";
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		MultipartBody body = new MultipartBody();
 		for (int i = 0; i < images.size(); i++) {
-			String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + i
-					+ ".png\"\r\nContent-Type: image/png\r\n\r\n";
-			body.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
-			body.writeBytes(images.get(i));
-			body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+			body.file(field, i + ".png", "image/png", images.get(i));
 		}
-		body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-		return HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-			.build();
+		return body.post(uri(path)).build();
 	}
 
 	private static HttpResponse<String> send(HttpRequest request) {

@@ -1,6 +1,5 @@
 package io.atelier.inference;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +19,7 @@ import java.util.Map;
 import io.atelier.AtelierApplication;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
+import io.atelier.testing.MultipartBody;
 import io.atelier.testing.Need;
 import io.atelier.testing.PyTorch;
 import io.atelier.testing.Requires;
@@ -48,8 +48,6 @@ class PyTorchInteropIntegrationTests {
 	private static final int IMAGES = 1_000;
 
 	private static final int BATCH = 250;
-
-	private static final String BOUNDARY = "atelier-interop-test";
 
 	private static final String CLASS_NAMES = "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", "
 			+ "\"Sandal\", \"Shirt\", \"Sneaker\", \"Bag\", \"Ankle boot\"]";
@@ -265,34 +263,17 @@ class PyTorchInteropIntegrationTests {
 	}
 
 	private static HttpRequest batch(List<byte[]> images, String model) {
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		MultipartBody body = new MultipartBody();
 		for (int i = 0; i < images.size(); i++) {
-			filePart(body, "images", i + ".png", "image/png", images.get(i));
+			body.file("images", i + ".png", "image/png", images.get(i));
 		}
-		return multipart("/predict/batch?topK=10&invert=false&model=" + model, body);
+		return body.post(uri("/predict/batch?topK=10&invert=false&model=" + model)).build();
 	}
 
 	private static HttpRequest upload(byte[] file, Map<String, String> fields) {
-		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		fields.forEach((name, value) -> body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\""
-				+ name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
-		filePart(body, "file", "model.safetensors", "application/octet-stream", file);
-		return multipart("/models", body);
-	}
-
-	private static void filePart(ByteArrayOutputStream body, String field, String filename, String type, byte[] bytes) {
-		body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
-				+ filename + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-		body.writeBytes(bytes);
-		body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-	}
-
-	private static HttpRequest multipart(String path, ByteArrayOutputStream body) {
-		body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-		return HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-			.build();
+		MultipartBody body = new MultipartBody();
+		fields.forEach(body::field);
+		return body.file("file", "model.safetensors", "application/octet-stream", file).post(uri("/models")).build();
 	}
 
 	private static HttpResponse<String> send(HttpRequest request) {
