@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one way a job ends: its record is closed, then {@link JobFinished} tells whoever listens
- * (metrics, live streams, the models being served). A job that had already ended is left as it was.
+ * (metrics, live streams, the models being served). A running job is ended by the attempt that holds
+ * it, and only while it does; a job that had already ended, or passed to another worker, is left as it was.
  */
 @Component
 class JobCompletion {
@@ -25,27 +26,37 @@ class JobCompletion {
 		this.events = events;
 	}
 
-	boolean succeeded(String id, Evaluation evaluation) {
-		return finish(id, JobState.SUCCEEDED, null, evaluation);
+	boolean succeeded(Lease lease, Evaluation evaluation) {
+		return finish(lease, JobState.SUCCEEDED, null, evaluation);
 	}
 
-	boolean failed(String id, String reason) {
-		return finish(id, JobState.FAILED, reason, null);
+	boolean failed(Lease lease, String reason) {
+		return finish(lease, JobState.FAILED, reason, null);
 	}
 
-	boolean cancelled(String id, String reason) {
-		return finish(id, JobState.CANCELLED, reason, null);
+	boolean cancelled(Lease lease, String reason) {
+		return finish(lease, JobState.CANCELLED, reason, null);
 	}
 
+	/** Cancels a job no worker has claimed yet; false if one has, or it had ended. */
 	boolean cancelledBeforeStart(String id) {
-		return cancelled(id, CANCELLED_BEFORE_START);
-	}
-
-	private boolean finish(String id, JobState state, String error, Evaluation evaluation) {
-		if (!jobs.finish(id, state, error, evaluation, Instant.now())) {
+		if (!jobs.finishQueued(id, JobState.CANCELLED, CANCELLED_BEFORE_START, Instant.now())) {
 			return false;
 		}
+		announce(id, JobState.CANCELLED, CANCELLED_BEFORE_START);
+		return true;
+	}
+
+	/** Tells listeners of a job ended in a transaction of its own, once that has committed. */
+	void announce(String id, JobState state, String error) {
 		events.publishEvent(new JobFinished(id, state, error));
+	}
+
+	private boolean finish(Lease lease, JobState state, String error, Evaluation evaluation) {
+		if (!jobs.finish(lease, state, error, evaluation, Instant.now())) {
+			return false;
+		}
+		announce(lease.jobId(), state, error);
 		return true;
 	}
 

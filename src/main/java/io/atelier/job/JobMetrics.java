@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -38,7 +37,7 @@ class JobMetrics {
 
 	private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
 
-	JobMetrics(MeterRegistry registry, ThreadPoolExecutor jobExecutor, JobRepository jobs) {
+	JobMetrics(MeterRegistry registry, JobRepository jobs) {
 		this.registry = registry;
 		this.submitted = Counter.builder("atelier.jobs.submitted").description("Training jobs accepted").register(registry);
 		for (JobState state : List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)) {
@@ -53,8 +52,8 @@ class JobMetrics {
 				.tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
 				.register(registry);
 		}
-		Gauge.builder("atelier.jobs.queue.depth", jobExecutor, executor -> executor.getQueue().size())
-			.description("Jobs waiting for a free training slot")
+		Gauge.builder("atelier.jobs.queue.depth", jobs, repository -> repository.countByState(JobState.QUEUED))
+			.description("Jobs waiting for a worker to claim them")
 			.register(registry);
 		this.epochs = Timer.builder("atelier.training.epoch.duration")
 			.description("Wall time of one epoch's training pass")

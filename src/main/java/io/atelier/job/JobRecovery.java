@@ -1,25 +1,27 @@
 package io.atelier.job;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
+import java.sql.DatabaseMetaData;
+
+import javax.sql.DataSource;
 
 import io.atelier.store.CheckpointStore;
-import io.atelier.training.TrainingRun;
+import io.atelier.system.AtelierProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
- * After a restart, jobs that were running, whether stopped by a shutdown or cut off by a crash, are
- * queued again to resume from what they left on the volume (or failed, if so configured); queued
- * ones are queued again. It runs before the web server takes requests: a job submitted earlier could
- * otherwise lose its checkpoint in the making to the clean-up of what a crash left half-written.
+ * Before this worker claims anything: jobs left running by an earlier life of it are given up at once,
+ * rather than after their leases run out. On an embedded database this process is the only worker
+ * there is, so every running job is such a one, and what a crash left half-written on the volume is
+ * cleared; on a shared database other workers may be writing, and their jobs are left to their leases.
+ * It runs before the web server takes requests: a job submitted earlier could otherwise lose its
+ * checkpoint in the making to that clean-up.
  */
 @Component
 class JobRecovery implements SmartLifecycle {
@@ -31,64 +33,53 @@ class JobRecovery implements SmartLifecycle {
 
 	private final JobRepository jobs;
 
-	private final JobQueue queue;
-
-	private final JobCompletion completion;
-
 	private final CheckpointStore store;
 
-	private final JsonMapper json;
+	private final boolean embedded;
 
-	private final JobProperties properties;
+	private final boolean runsJobs;
+
+	private final String workerId;
 
 	private volatile boolean recovered;
 
-	JobRecovery(JobRepository jobs, JobQueue queue, JobCompletion completion, CheckpointStore store, JsonMapper json,
-			JobProperties properties) {
+	JobRecovery(JobRepository jobs, CheckpointStore store, DataSource dataSource, AtelierProperties atelier,
+			WorkerProperties worker) {
 		this.jobs = jobs;
-		this.queue = queue;
-		this.completion = completion;
 		this.store = store;
-		this.json = json;
-		this.properties = properties;
+		this.embedded = inProcess(dataSource);
+		this.runsJobs = atelier.role().runsJobs();
+		this.workerId = worker.id();
+	}
+
+	/** H2 in a file or in memory, not through a server: then no other process can be a worker on it. */
+	private static boolean inProcess(DataSource dataSource) {
+		try {
+			String url = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getURL);
+			return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Cannot tell which database the jobs are in", ex);
+		}
 	}
 
 	@Override
 	public void start() {
-		store.removeIncomplete();
-		for (JobRecord job : jobs.findByState(JobState.RUNNING)) {
-			if (properties.onRestart() == JobProperties.OnRestart.FAIL) {
-				completion.failed(job.id(), "Interrupted: the service stopped while this job was running (after epoch "
-						+ job.history().size() + " of " + job.hyperparameters().epochs()
-						+ "), and atelier.jobs.on-restart is FAIL. Its last checkpoint is kept.");
-				continue;
+		if (runsJobs) {
+			if (embedded) {
+				store.removeIncomplete();
 			}
-			requeue(job);
-		}
-		for (JobRecord job : jobs.findByState(JobState.QUEUED)) {
-			try {
-				queue.enqueue(job);
-			}
-			catch (RejectedExecutionException ex) {
-				completion.failed(job.id(), "The job queue was full when the service restarted.");
+			int orphans = embedded ? jobs.expireLeases() : jobs.expireLeases(workerId);
+			if (orphans > 0) {
+				log.info("{} job(s) were running when this worker last stopped; they resume now", orphans);
 			}
 		}
 		recovered = true;
 	}
 
-	private void requeue(JobRecord job) {
-		Optional<TrainingRun.Resume> resume = StoredResume.latest(job.id(), store, json);
-		String reason = "The service stopped while this job was running; "
-				+ resume.map(StoredResume::describe).orElse("restarted from the beginning: no epoch had finished") + ".";
-		jobs.requeue(job.id(), new Resumption(Instant.now().truncatedTo(ChronoUnit.MICROS),
-				resume.map(TrainingRun.Resume::epoch).orElse(1), resume.map(TrainingRun.Resume::batch).orElse(0),
-				reason));
-		log.info("Job {}: {}", job.id(), reason);
-	}
-
 	@Override
 	public void stop() {
-		// Running jobs are stopped by the queue when the context closes, after the web server has drained.
+		// Running jobs are stopped by the worker when the context closes, after the web server has drained.
 	}
 
 	@Override

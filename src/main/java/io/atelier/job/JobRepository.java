@@ -17,7 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Job records in the relational database: one row per job, one per finished epoch.
@@ -26,7 +25,11 @@ import org.springframework.transaction.annotation.Transactional;
 class JobRepository {
 
 	private static final String COLUMNS = "id, state, hyperparameters, evaluation, error, cancel_requested, "
-			+ "created_at, started_at, finished_at";
+			+ "created_at, started_at, finished_at, worker, attempt, progress_epoch, progress_batch, progress_batches";
+
+	/** What a worker may claim: a queued job, or a running one whose worker stopped renewing its lease. */
+	private static final String CLAIMABLE = "state = 'QUEUED' OR (state = 'RUNNING' AND (lease_expires_at IS NULL "
+			+ "OR lease_expires_at < CURRENT_TIMESTAMP))";
 
 	private final JdbcClient jdbc;
 
@@ -77,53 +80,108 @@ class JobRepository {
 			.list());
 	}
 
-	boolean markRunning(String id, Instant startedAt) {
-		return jdbc.sql("UPDATE jobs SET state = 'RUNNING', started_at = ? WHERE id = ? AND state = 'QUEUED'")
-			.params(time(startedAt), id)
+	/** Records a finished epoch, if the attempt still holds the job; false if it does not. */
+	boolean addEpoch(Lease lease, EpochResult epoch) {
+		return jdbc.sql("INSERT INTO job_epochs (job_id, epoch, train_loss, train_accuracy, test_loss, test_accuracy, "
+				+ "seconds, evaluation_seconds, samples_per_second) SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM jobs "
+				+ "WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+			.params(epoch.epoch(), epoch.trainLoss(), epoch.trainAccuracy(), epoch.testLoss(), epoch.testAccuracy(),
+					epoch.seconds(), epoch.evaluationSeconds(), epoch.samplesPerSecond(), lease.jobId(),
+					lease.attempt())
 			.update() == 1;
 	}
 
-	void addEpoch(String id, EpochResult epoch) {
-		jdbc.sql("INSERT INTO job_epochs (job_id, epoch, train_loss, train_accuracy, test_loss, test_accuracy, "
-				+ "seconds, evaluation_seconds, samples_per_second) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			.params(id, epoch.epoch(), epoch.trainLoss(), epoch.trainAccuracy(), epoch.testLoss(),
-					epoch.testAccuracy(), epoch.seconds(), epoch.evaluationSeconds(), epoch.samplesPerSecond())
-			.update();
-	}
-
 	/** Records an epoch that a checkpoint holds but the database missed, as a crash between the two leaves it. */
-	void addEpochIfMissing(String id, EpochResult epoch) {
+	boolean addEpochIfMissing(Lease lease, EpochResult epoch) {
 		boolean present = jdbc.sql("SELECT COUNT(*) FROM job_epochs WHERE job_id = ? AND epoch = ?")
-			.params(id, epoch.epoch())
+			.params(lease.jobId(), epoch.epoch())
 			.query(Integer.class)
 			.single() > 0;
-		if (!present) {
-			addEpoch(id, epoch);
-		}
+		return present || addEpoch(lease, epoch);
 	}
 
-	/** Queues an interrupted job again, recording from where it will resume; false if it was not running. */
-	@Transactional
-	boolean requeue(String id, Resumption resumption) {
-		if (jdbc.sql("UPDATE jobs SET state = 'QUEUED' WHERE id = ? AND state = 'RUNNING'").param(id).update() != 1) {
-			return false;
-		}
-		int attempt = jdbc.sql("SELECT COUNT(*) FROM job_resumes WHERE job_id = ?").param(id).query(Integer.class)
-			.single() + 1;
-		jdbc.sql("INSERT INTO job_resumes (job_id, attempt, resumed_at, from_epoch, from_batch, reason) "
-				+ "VALUES (?, ?, ?, ?, ?, ?)")
-			.params(id, attempt, time(resumption.at()), resumption.fromEpoch(), resumption.fromBatch(),
-					resumption.reason().length() <= 500 ? resumption.reason() : resumption.reason().substring(0, 500))
+	/** The database's clock, which times every lease: the workers' clocks may disagree with it and each other. */
+	Instant databaseNow() {
+		return jdbc.sql("SELECT CURRENT_TIMESTAMP").query(OffsetDateTime.class).single().toInstant();
+	}
+
+	/**
+	 * Locks the oldest job a worker may claim, skipping those another worker is claiming at this
+	 * moment; to be called in the transaction that then claims or ends it.
+	 */
+	Optional<Claimable> lockNextClaimable() {
+		return jdbc.sql("SELECT id, state, worker, attempt, lost_leases, cancel_requested FROM jobs WHERE " + CLAIMABLE
+				+ " ORDER BY seq FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")
+			.query((rs, n) -> new Claimable(rs.getString("id"), JobState.valueOf(rs.getString("state")),
+					rs.getString("worker"), rs.getInt("attempt"), rs.getInt("lost_leases"),
+					rs.getBoolean("cancel_requested")))
+			.optional();
+	}
+
+	/** Gives a locked job to a worker, as its next attempt, leased until {@code leaseExpires}. */
+	int claim(Claimable job, String worker, int lostLeases, Instant leaseExpires, Instant now) {
+		int attempt = job.attempt() + 1;
+		jdbc.sql("UPDATE jobs SET state = 'RUNNING', worker = ?, attempt = ?, lost_leases = ?, lease_expires_at = ?, "
+				+ "started_at = COALESCE(started_at, ?) WHERE id = ?")
+			.params(worker, attempt, lostLeases, time(leaseExpires), time(now), job.id())
 			.update();
-		return true;
+		return attempt;
+	}
+
+	/** Hands a job back to the queue at shutdown, for any worker to resume; false if the attempt had lost it. */
+	boolean release(Lease lease) {
+		return jdbc.sql("UPDATE jobs SET state = 'QUEUED', lease_expires_at = NULL "
+				+ "WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+			.params(lease.jobId(), lease.attempt())
+			.update() == 1;
+	}
+
+	/** Every running job's lease ends now: on an embedded database, this process was the only worker. */
+	int expireLeases() {
+		return jdbc.sql("UPDATE jobs SET lease_expires_at = NULL WHERE state = 'RUNNING'").update();
+	}
+
+	/** The leases a worker of this name held end now: a restarted worker gives up what its earlier life held. */
+	int expireLeases(String worker) {
+		return jdbc.sql("UPDATE jobs SET lease_expires_at = NULL WHERE state = 'RUNNING' AND worker = ?")
+			.param(worker)
+			.update();
+	}
+
+	/** Records a resumption of the attempt that holds the job; false if it no longer does. */
+	boolean addResumption(Lease lease, Resumption resumption) {
+		int attempt = jdbc.sql("SELECT COUNT(*) FROM job_resumes WHERE job_id = ?").param(lease.jobId())
+			.query(Integer.class).single() + 1;
+		return jdbc.sql("INSERT INTO job_resumes (job_id, attempt, resumed_at, from_epoch, from_batch, reason, worker) "
+				+ "SELECT id, ?, ?, ?, ?, ?, ? FROM jobs WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+			.params(attempt, time(resumption.at()), resumption.fromEpoch(), resumption.fromBatch(),
+					resumption.reason().length() <= 500 ? resumption.reason() : resumption.reason().substring(0, 500),
+					resumption.worker(), lease.jobId(), lease.attempt())
+			.update() == 1;
 	}
 
 	/** Ends a job that has not ended yet; false when it already had. */
 	boolean finish(String id, JobState state, String error, Evaluation evaluation, Instant finishedAt) {
-		return jdbc.sql("UPDATE jobs SET state = ?, error = ?, evaluation = ?, finished_at = ? "
+		return jdbc.sql("UPDATE jobs SET state = ?, error = ?, evaluation = ?, finished_at = ?, lease_expires_at = NULL "
 				+ "WHERE id = ? AND state IN ('QUEUED', 'RUNNING')")
 			.params(state.name(), truncate(error), evaluation == null ? null : json.writeValueAsString(evaluation),
 					time(finishedAt), id)
+			.update() == 1;
+	}
+
+	/** Ends a job that no worker has claimed; false when one has, or it had ended. */
+	boolean finishQueued(String id, JobState state, String error, Instant finishedAt) {
+		return jdbc.sql("UPDATE jobs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'QUEUED'")
+			.params(state.name(), truncate(error), time(finishedAt), id)
+			.update() == 1;
+	}
+
+	/** Ends a job as the attempt that holds it; false if it no longer does. */
+	boolean finish(Lease lease, JobState state, String error, Evaluation evaluation, Instant finishedAt) {
+		return jdbc.sql("UPDATE jobs SET state = ?, error = ?, evaluation = ?, finished_at = ?, lease_expires_at = NULL "
+				+ "WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+			.params(state.name(), truncate(error), evaluation == null ? null : json.writeValueAsString(evaluation),
+					time(finishedAt), lease.jobId(), lease.attempt())
 			.update() == 1;
 	}
 
@@ -136,6 +194,21 @@ class JobRepository {
 		jdbc.sql("DELETE FROM jobs WHERE id = ?").param(id).update();
 	}
 
+	/**
+	 * A job a worker may claim, as it was when locked.
+	 *
+	 * @param worker the worker of its last attempt, if any
+	 * @param lostLeases how many attempts ended with their worker gone
+	 */
+	record Claimable(String id, JobState state, String worker, int attempt, int lostLeases, boolean cancelRequested) {
+
+		/** Whether its last worker stopped renewing the lease, rather than handing the job back. */
+		boolean abandoned() {
+			return state == JobState.RUNNING;
+		}
+
+	}
+
 	private List<JobRecord> withHistory(List<JobRecord> jobs) {
 		if (jobs.isEmpty()) {
 			return jobs;
@@ -144,10 +217,7 @@ class JobRepository {
 		Map<String, List<EpochResult>> history = epochs(ids);
 		Map<String, List<Resumption>> resumes = resumes(ids);
 		return jobs.stream()
-			.map(job -> new JobRecord(job.id(), job.state(), job.hyperparameters(),
-					history.getOrDefault(job.id(), List.of()), resumes.getOrDefault(job.id(), List.of()),
-					job.evaluation(), job.error(), job.cancelRequested(), job.createdAt(), job.startedAt(),
-					job.finishedAt()))
+			.map(job -> job.with(history.getOrDefault(job.id(), List.of()), resumes.getOrDefault(job.id(), List.of())))
 			.toList();
 	}
 
@@ -158,7 +228,8 @@ class JobRepository {
 		return jdbc.sql("SELECT * FROM job_resumes WHERE job_id IN (" + placeholders + ") ORDER BY attempt")
 			.params(List.copyOf(ids))
 			.query((rs, n) -> new Row(rs.getString("job_id"), new Resumption(instant(rs, "resumed_at"),
-					rs.getInt("from_epoch"), rs.getInt("from_batch"), rs.getString("reason"))))
+					rs.getInt("from_epoch"), rs.getInt("from_batch"), rs.getString("reason"),
+					rs.getString("worker"))))
 			.list()
 			.stream()
 			.collect(Collectors.groupingBy(Row::jobId, Collectors.mapping(Row::resumption, Collectors.toList())));
@@ -185,7 +256,13 @@ class JobRepository {
 				json.readValue(rs.getString("hyperparameters"), Hyperparameters.class), List.of(), List.of(),
 				evaluation == null ? null : json.readValue(evaluation, Evaluation.class), rs.getString("error"),
 				rs.getBoolean("cancel_requested"), instant(rs, "created_at"), instant(rs, "started_at"),
-				instant(rs, "finished_at"));
+				instant(rs, "finished_at"), rs.getString("worker"), rs.getInt("attempt"), position(rs));
+	}
+
+	private static JobRecord.Position position(ResultSet rs) throws SQLException {
+		int epoch = rs.getInt("progress_epoch");
+		return rs.wasNull() ? null
+				: new JobRecord.Position(epoch, rs.getInt("progress_batch"), rs.getInt("progress_batches"));
 	}
 
 	private static Instant instant(ResultSet rs, String column) throws SQLException {

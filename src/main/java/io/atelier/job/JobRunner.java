@@ -1,6 +1,7 @@
 package io.atelier.job;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -51,8 +52,11 @@ class JobRunner {
 
 	private final JobEvents events;
 
+	private final JobLeases leases;
+
 	JobRunner(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, JsonMapper json,
-			JobCompletion completion, JobMetrics metrics, JobEvents events) {
+			JobCompletion completion, JobMetrics metrics, JobEvents events, JobLeases leases) {
+		this.leases = leases;
 		this.jobs = jobs;
 		this.datasets = datasets;
 		this.store = store;
@@ -63,37 +67,70 @@ class JobRunner {
 	}
 
 	/**
-	 * Trains a job, continuing from what an earlier, interrupted attempt left on the volume. A job
-	 * stopped by shutdown stays RUNNING in the database, for the next start to resume it.
+	 * Trains a claimed job, continuing from what an earlier attempt left on the volume. A job stopped by
+	 * shutdown is handed back to the queue, for another worker or the next start; a job whose lease was
+	 * lost belongs to another worker, and this attempt writes nothing more of it.
 	 */
-	void train(String id, Hyperparameters hyperparameters, LiveJob progress, BooleanSupplier cancelled) {
+	void train(Claim claim, LiveJob progress, BooleanSupplier stop) {
+		Lease lease = claim.lease();
+		String id = lease.jobId();
+		Hyperparameters hyperparameters = claim.job().hyperparameters();
 		metrics.started(id);
 		try {
 			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
-			Recorder recorder = new Recorder(id, hyperparameters, dataset, progress);
+			Recorder recorder = new Recorder(lease, hyperparameters, dataset, progress);
 			TrainingRun.Resume resume = StoredResume.latest(id, store, json).orElse(null);
+			if (claim.resumed()) {
+				recordResumption(claim, resume);
+			}
 			if (resume != null && resume.previous() != null) {
 				// The checkpoint may hold an epoch the database missed, if the crash came between the two.
-				jobs.addEpochIfMissing(id, resume.previous());
+				fenced(jobs.addEpochIfMissing(lease, resume.previous()));
 			}
-			Evaluation evaluation = new TrainingRun(hyperparameters.spec(), dataset, recorder, cancelled, resume).run();
-			completion.succeeded(id, evaluation);
+			Evaluation evaluation = new TrainingRun(hyperparameters.spec(), dataset, recorder, stop, resume).run();
+			completion.succeeded(lease, evaluation);
 		}
 		catch (TrainingRun.CancelledException ex) {
-			if (progress.cancelRequested()) {
-				completion.cancelled(id, "Cancelled " + ex.where() + ". " + kept(id));
+			if (progress.leaseLost()) {
+				log.warn("Job {}: attempt {} stopped {}, having lost its lease", id, lease.attempt(), ex.where());
 			}
-			else {
-				log.info("Job {} stopped by shutdown {}; it resumes from there on the next start", id, ex.where());
+			else if (progress.cancelRequested()) {
+				completion.cancelled(lease, "Cancelled " + ex.where() + ". " + kept(id));
 			}
+			else if (jobs.release(lease)) {
+				log.info("Job {} stopped by shutdown {}; it is queued again to resume from there", id, ex.where());
+			}
+		}
+		catch (LeaseLostException ex) {
+			log.warn("Job {}: attempt {} lost its lease {}; another worker has the job", id, lease.attempt(),
+					ex.getMessage());
 		}
 		catch (DatasetUnavailableException | StoreException | TrainingRun.DivergedException ex) {
 			log.warn("Job {} failed: {}", id, ex.getMessage());
-			completion.failed(id, ex.getMessage());
+			completion.failed(lease, ex.getMessage());
 		}
 		catch (RuntimeException | Error ex) {
 			log.error("Job {} failed", id, ex);
-			completion.failed(id, "Training failed: " + ex);
+			completion.failed(lease, "Training failed: " + ex);
+		}
+	}
+
+	private void recordResumption(Claim claim, TrainingRun.Resume resume) {
+		String cause = claim.abandoned()
+				? "Worker " + claim.previousWorker() + " stopped renewing its lease (killed, paused or cut off)"
+				: "Worker " + claim.previousWorker() + " stopped (shutdown) while this job was running";
+		String where = resume == null ? "restarted from the beginning: no epoch had finished"
+				: StoredResume.describe(resume);
+		String reason = cause + "; " + where + " on worker " + claim.job().worker() + ".";
+		fenced(jobs.addResumption(claim.lease(), new Resumption(Instant.now().truncatedTo(ChronoUnit.MICROS),
+				resume == null ? 1 : resume.epoch(), resume == null ? 0 : resume.batch(), reason, claim.job().worker())));
+		log.info("Job {}: {}", claim.lease().jobId(), reason);
+	}
+
+	/** Stops the attempt if the database refused its write: another worker holds the job now. */
+	private static void fenced(boolean written) {
+		if (!written) {
+			throw new LeaseLostException("(the database refused its write)");
 		}
 	}
 
@@ -106,6 +143,8 @@ class JobRunner {
 	/** Writes each epoch's checkpoint and record as the run reports them. */
 	private final class Recorder implements TrainingRun.Listener {
 
+		private final Lease lease;
+
 		private final String id;
 
 		private final Hyperparameters hyperparameters;
@@ -114,8 +153,9 @@ class JobRunner {
 
 		private final LiveJob progress;
 
-		Recorder(String id, Hyperparameters hyperparameters, LabeledDataset dataset, LiveJob progress) {
-			this.id = id;
+		Recorder(Lease lease, Hyperparameters hyperparameters, LabeledDataset dataset, LiveJob progress) {
+			this.lease = lease;
+			this.id = lease.jobId();
 			this.hyperparameters = hyperparameters;
 			this.dataset = dataset;
 			this.progress = progress;
@@ -132,16 +172,17 @@ class JobRunner {
 
 		@Override
 		public void epochFinished(EpochResult result, TrainingRun.Snapshot snapshot) {
+			requireLease();
 			store.save(id, snapshot.model().getBlock(), optimizerState(snapshot),
 					metadata(result.epoch(), json.convertValue(result, MAP)));
-			jobs.addEpoch(id, result);
+			fenced(jobs.addEpoch(lease, result));
 			metrics.epoch(id, result);
 			events.epoch(id, result);
 		}
 
 		@Override
 		public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
-			if (progress.cancelRequested() || batch == 0) {
+			if (progress.cancelRequested() || batch == 0 || progress.leaseLost() || !holdsLease()) {
 				return;
 			}
 			try {
@@ -156,7 +197,25 @@ class JobRunner {
 
 		@Override
 		public void trainingFinished(EpochResult last, TrainingRun.Snapshot snapshot) {
+			requireLease();
 			store.saveFinal(id, snapshot.model().getBlock(), metadata(last.epoch(), json.convertValue(last, MAP)));
+		}
+
+		/**
+		 * Asks the database, just before a write to the volume, whether this attempt still holds the job:
+		 * the heartbeat may not yet have noticed that a pause cost it the lease.
+		 */
+		private boolean holdsLease() {
+			if (!leases.renew(lease, progress.position()).held()) {
+				progress.loseLease();
+			}
+			return !progress.leaseLost();
+		}
+
+		private void requireLease() {
+			if (!holdsLease()) {
+				throw new LeaseLostException("before writing a checkpoint");
+			}
 		}
 
 		private StateWriter optimizerState(TrainingRun.Snapshot snapshot) {

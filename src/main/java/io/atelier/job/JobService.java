@@ -5,7 +5,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.RejectedExecutionException;
 
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -20,7 +19,7 @@ class JobService {
 
 	private final JobAdmission admission;
 
-	private final JobQueue queue;
+	private final JobWorker worker;
 
 	private final JobViews views;
 
@@ -30,28 +29,31 @@ class JobService {
 
 	private final JobProperties properties;
 
-	JobService(JobRepository jobs, JobAdmission admission, JobQueue queue, JobViews views, JobEvents events,
-			JobMetrics metrics, JobProperties properties) {
+	private final JobCompletion completion;
+
+	JobService(JobRepository jobs, JobAdmission admission, JobWorker worker, JobViews views, JobEvents events,
+			JobMetrics metrics, JobProperties properties, JobCompletion completion) {
+		this.completion = completion;
 		this.jobs = jobs;
 		this.admission = admission;
-		this.queue = queue;
+		this.worker = worker;
 		this.views = views;
 		this.events = events;
 		this.metrics = metrics;
 		this.properties = properties;
 	}
 
+	/** Queues a job in the database, for whichever worker claims it first. */
 	JobView submit(Hyperparameters request) {
-		JobRecord job = JobRecord.queued(UUID.randomUUID().toString(), admission.admit(request),
-				Instant.now().truncatedTo(ChronoUnit.MICROS));
-		jobs.insert(job);
-		try {
-			queue.enqueue(job);
-		}
-		catch (RejectedExecutionException ex) {
-			jobs.delete(job.id());
+		Hyperparameters hyperparameters = admission.admit(request);
+		// Replicas may admit at the same moment and overshoot by a few: a bound on waiting work, not a quota.
+		if (jobs.countByState(JobState.QUEUED) >= properties.queueCapacity()) {
 			throw new QueueFullException(properties.queueCapacity(), properties.retryAfter());
 		}
+		JobRecord job = JobRecord.queued(UUID.randomUUID().toString(), hyperparameters,
+				Instant.now().truncatedTo(ChronoUnit.MICROS));
+		jobs.insert(job);
+		worker.wakeUp();
 		metrics.submitted();
 		return views.of(job);
 	}
@@ -77,12 +79,17 @@ class JobService {
 		return emitter;
 	}
 
-	/** Idempotent: an ended job is returned as it is; a running one stops at its next batch. */
+	/**
+	 * Idempotent: an ended job is returned as it is; a queued one ends now; a running one stops at its
+	 * next batch, here at once, on another worker at its next heartbeat.
+	 */
 	JobView cancel(String id) {
 		JobRecord job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
 		if (!job.state().isTerminal()) {
 			jobs.requestCancel(id);
-			queue.cancel(job);
+			if (!completion.cancelledBeforeStart(id)) {
+				worker.cancel(id);
+			}
 		}
 		return find(id).orElseThrow(() -> new JobNotFoundException(id));
 	}

@@ -8,10 +8,13 @@ import io.atelier.training.Evaluation;
 
 /**
  * A job as clients see it.
+ *
+ * @param worker the worker that runs it, or ran it last; null while no worker has claimed it
+ * @param attempt how many times a worker has claimed it: 1 for a job that ran uninterrupted
  */
 record JobView(String id, JobState state, Hyperparameters hyperparameters, Progress progress,
 		List<EpochResult> history, List<Resumption> resumes, Evaluation evaluation, List<CheckpointView> checkpoints, String error,
-		boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt) {
+		boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt, String worker, int attempt) {
 
 	/**
 	 * @param epoch the epoch after which it was written

@@ -10,36 +10,42 @@ import io.atelier.system.AtelierProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * A job as clients see it: its record, progress as this process knows it, and its checkpoints.
+ * A job as clients see it: its record, progress as its worker last reported it, and its checkpoints.
  */
 @Component
 class JobViews {
 
-	private final JobQueue queue;
+	private final JobWorker worker;
 
 	private final CheckpointStore store;
 
 	private final Path dataDir;
 
-	JobViews(JobQueue queue, CheckpointStore store, AtelierProperties atelier) {
-		this.queue = queue;
+	JobViews(JobWorker worker, CheckpointStore store, AtelierProperties atelier) {
+		this.worker = worker;
 		this.store = store;
 		this.dataDir = atelier.dataDir().toAbsolutePath();
 	}
 
 	JobView of(JobRecord job) {
 		Progress progress = job.state() == JobState.RUNNING
-				? queue.progress(job.id()).orElseGet(() -> recorded(job)) : recorded(job);
+				? worker.progress(job.id()).orElseGet(() -> recorded(job)) : recorded(job);
 		List<JobView.CheckpointView> checkpoints = store.list(job.id()).stream().map(this::checkpoint).toList();
 		return new JobView(job.id(), job.state(), job.hyperparameters(), progress, job.history(), job.resumes(),
 				job.evaluation(), checkpoints, job.error(), job.cancelRequested(), job.createdAt(), job.startedAt(),
-				job.finishedAt());
+				job.finishedAt(), job.worker(), job.attempt());
 	}
 
+	/** Progress as the database has it: finished epochs, and the position its worker last reported. */
 	private static Progress recorded(JobRecord job) {
 		int epochs = job.hyperparameters().epochs();
 		if (job.state() == JobState.SUCCEEDED) {
 			return new Progress(epochs, epochs, 0, 0, 1.0, 0.0);
+		}
+		JobRecord.Position at = job.position();
+		if (job.state() == JobState.RUNNING && at != null && at.batchesPerEpoch() > 0) {
+			double fraction = ((at.epoch() - 1) + (double) at.batch() / at.batchesPerEpoch()) / epochs;
+			return new Progress(at.epoch(), epochs, at.batch(), at.batchesPerEpoch(), fraction, null);
 		}
 		int done = job.history().size();
 		return new Progress(done, epochs, 0, 0, (double) done / epochs, null);

@@ -5,18 +5,20 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What this process knows of a job it has queued or is running, beyond the database: its task in
- * the executor, the cancel flag the epoch loop polls, and progress within the current epoch.
+ * What this worker knows of a job it runs, beyond the database: the lease it holds, the flags the
+ * epoch loop polls (cancel asked, lease lost), and progress within the current epoch.
  */
 final class LiveJob {
+
+	private final Lease lease;
 
 	private final int epochs;
 
 	private final Clock clock;
 
-	private volatile Runnable task;
-
 	private volatile boolean cancelRequested;
+
+	private volatile boolean leaseLost;
 
 	private volatile Instant started;
 
@@ -29,17 +31,29 @@ final class LiveJob {
 	/** The fraction done before the first batch this process trained: more than 0 for a resumed job. */
 	private volatile double startFraction = -1;
 
-	LiveJob(int epochs, Clock clock) {
+	LiveJob(Lease lease, int epochs, Clock clock) {
+		this.lease = lease;
 		this.epochs = epochs;
 		this.clock = clock;
 	}
 
-	Runnable task() {
-		return task;
+	Lease lease() {
+		return lease;
 	}
 
-	void task(Runnable task) {
-		this.task = task;
+	boolean leaseLost() {
+		return leaseLost;
+	}
+
+	/** Another worker holds the job now, or it ended: this one stops at its next batch and writes nothing more. */
+	void loseLease() {
+		leaseLost = true;
+	}
+
+	/** Where the job is, for the database; null before its first batch. */
+	JobRecord.Position position() {
+		int batches = batchesPerEpoch;
+		return batches == 0 ? null : new JobRecord.Position(epoch, batch, batches);
 	}
 
 	boolean cancelRequested() {

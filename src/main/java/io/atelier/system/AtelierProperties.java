@@ -13,8 +13,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param dataDir the one directory that holds everything Atelier keeps: the job database,
  * checkpoints, models and downloaded datasets; the volume, in a container
+ * @param role what this process does: {@code all} (the default), {@code api} or {@code worker}
  */
 @Validated
 @ConfigurationProperties("atelier")
-public record AtelierProperties(@NotNull @DefaultValue("./data") Path dataDir) {
+public record AtelierProperties(@NotNull @DefaultValue("./data") Path dataDir, @NotNull @DefaultValue("all") Role role) {
 }

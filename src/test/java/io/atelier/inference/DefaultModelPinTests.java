@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.atelier.system.AtelierProperties;
+import io.atelier.system.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,7 +19,7 @@ class DefaultModelPinTests {
 	Path dataDir;
 
 	private DefaultModelPin pin() {
-		return new DefaultModelPin(new AtelierProperties(dataDir), JsonMapper.builder().build());
+		return new DefaultModelPin(new AtelierProperties(dataDir, Role.ALL), JsonMapper.builder().build());
 	}
 
 	@Test

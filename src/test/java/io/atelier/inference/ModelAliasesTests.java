@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.atelier.system.AtelierProperties;
+import io.atelier.system.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,7 +19,7 @@ class ModelAliasesTests {
 	Path dataDir;
 
 	private ModelAliases aliases() {
-		return new ModelAliases(new AtelierProperties(dataDir), JsonMapper.builder().build());
+		return new ModelAliases(new AtelierProperties(dataDir, Role.ALL), JsonMapper.builder().build());
 	}
 
 	@Test

@@ -196,7 +196,7 @@ class JobControllerTests {
 
 	private static JobView job(String id, JobState state) {
 		return new JobView(id, state, Hyperparameters.DEFAULTS, Progress.notStarted(10), List.of(), List.of(), null, List.of(),
-				null, false, Instant.parse("2026-01-01T00:00:00Z"), null, null);
+				null, false, Instant.parse("2026-01-01T00:00:00Z"), null, null, null, 0);
 	}
 
 }

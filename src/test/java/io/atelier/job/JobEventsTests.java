@@ -81,7 +81,7 @@ class JobEventsTests {
 
 	private static JobView view(String id, JobState state) {
 		return new JobView(id, state, Hyperparameters.DEFAULTS, Progress.notStarted(10), List.of(), List.of(), null,
-				List.of(), null, false, Instant.now(), null, null);
+				List.of(), null, false, Instant.now(), null, null, null, 0);
 	}
 
 	/** Records the names of the events sent; blocks in its first send until released, when given a latch. */

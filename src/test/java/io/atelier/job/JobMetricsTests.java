@@ -1,12 +1,9 @@
 package io.atelier.job;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.atelier.training.EpochResult;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,17 +14,9 @@ class JobMetricsTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-			new ArrayBlockingQueue<>(5));
-
 	private final JobRepository jobs = mock(JobRepository.class);
 
-	private final JobMetrics metrics = new JobMetrics(registry, executor, jobs);
-
-	@AfterEach
-	void tearDown() {
-		executor.shutdownNow();
-	}
+	private final JobMetrics metrics = new JobMetrics(registry, jobs);
 
 	@Test
 	void followsARunningJobAndDropsItsSeriesWhenItEnds() {
@@ -46,12 +35,12 @@ class JobMetricsTests {
 	}
 
 	@Test
-	void countsJobsByStateFromTheDatabaseAndTheQueueFromTheExecutor() {
+	void countsJobsByStateAndTheQueueFromTheDatabase() {
 		given(jobs.countByState(JobState.RUNNING)).willReturn(1);
 		given(jobs.countByState(JobState.QUEUED)).willReturn(4);
 		assertThat(registry.get("atelier.jobs").tag("state", "running").gauge().value()).isEqualTo(1);
 		assertThat(registry.get("atelier.jobs").tag("state", "queued").gauge().value()).isEqualTo(4);
-		assertThat(registry.get("atelier.jobs.queue.depth").gauge().value()).isZero();
+		assertThat(registry.get("atelier.jobs.queue.depth").gauge().value()).isEqualTo(4);
 	}
 
 	@Test

@@ -53,7 +53,7 @@ class JobRequestFuzzTests {
 	@BeforeEach
 	void acceptWhatPassesValidation() {
 		given(jobs.submit(any())).willReturn(new JobView("j1", JobState.QUEUED, Hyperparameters.DEFAULTS,
-				Progress.notStarted(10), List.of(), List.of(), null, List.of(), null, false, Instant.now(), null, null));
+				Progress.notStarted(10), List.of(), List.of(), null, List.of(), null, false, Instant.now(), null, null, null, 0));
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +21,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,8 +47,7 @@ class JobRestartIntegrationTests {
 			succeeded = service.submit(hyperparameters(1)).id();
 			awaitState(service, succeeded, JobState.SUCCEEDED);
 			JobRepository repository = first.getBean(JobRepository.class);
-			crashed = insert(repository, "crashed-job");
-			repository.markRunning(crashed, Instant.now());
+			crashed = insertRunning(first, "crashed-job");
 			waiting = insert(repository, "waiting-job");
 		}
 		try (ConfigurableApplicationContext second = start(fixtures)) {
@@ -58,7 +61,9 @@ class JobRestartIntegrationTests {
 			JobView resumed = service.find(crashed).orElseThrow();
 			assertThat(resumed.resumes()).singleElement().satisfies(resumption -> {
 				assertThat(resumption.fromEpoch()).isEqualTo(1);
-				assertThat(resumption.reason()).contains("restarted from the beginning");
+				assertThat(resumption.reason()).contains("Worker an-earlier-life stopped renewing its lease")
+					.contains("restarted from the beginning");
+				assertThat(resumption.worker()).isNotEqualTo("an-earlier-life");
 			});
 
 			int port = ((WebServerApplicationContext) second).getWebServer().getPort();
@@ -102,14 +107,13 @@ class JobRestartIntegrationTests {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String crashed;
 		try (ConfigurableApplicationContext first = start(fixtures)) {
-			JobRepository repository = first.getBean(JobRepository.class);
-			crashed = insert(repository, "crashed-job");
-			repository.markRunning(crashed, Instant.now());
+			crashed = insertRunning(first, "crashed-job");
 		}
 		try (ConfigurableApplicationContext second = start(fixtures, "--atelier.jobs.on-restart=fail")) {
-			JobView failed = second.getBean(JobService.class).find(crashed).orElseThrow();
-			assertThat(failed.state()).isEqualTo(JobState.FAILED);
-			assertThat(failed.error()).startsWith("Interrupted: the service stopped while this job was running")
+			JobService service = second.getBean(JobService.class);
+			awaitState(service, crashed, JobState.FAILED);
+			assertThat(service.find(crashed).orElseThrow().error())
+				.startsWith("Interrupted: its worker an-earlier-life stopped while running it")
 				.contains("on-restart is FAIL");
 		}
 	}
@@ -118,8 +122,7 @@ class JobRestartIntegrationTests {
 	void recoveryIsDoneBeforeTheWebServerTakesRequests() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		try (ConfigurableApplicationContext first = start(fixtures)) {
-			JobRepository repository = first.getBean(JobRepository.class);
-			repository.markRunning(insert(repository, "crashed-job"), Instant.now());
+			insertRunning(first, "crashed-job");
 		}
 		// Left by a write that a crash cut short: recovery removes it, and must do so before any request.
 		Path leftover = java.nio.file.Files.createDirectories(tmp.resolve("data/jobs/crashed-job/checkpoints/.tmp-epoch-0001-x"));
@@ -152,6 +155,20 @@ class JobRestartIntegrationTests {
 
 	private static String insert(JobRepository repository, String id) {
 		repository.insert(JobRecord.queued(id, hyperparameters(1).withDefaults(), Instant.now()));
+		return id;
+	}
+
+	/** As a crash leaves a job: running, on a worker that is gone, its lease not yet run out. */
+	private static String insertRunning(ConfigurableApplicationContext context, String id) {
+		// In one transaction, so that this process's own worker cannot claim the job in between.
+		context.getBean(TransactionTemplate.class).executeWithoutResult(status -> {
+			insert(context.getBean(JobRepository.class), id);
+			context.getBean(JdbcClient.class)
+				.sql("UPDATE jobs SET state = 'RUNNING', worker = 'an-earlier-life', attempt = 1, "
+						+ "lease_expires_at = ? WHERE id = ?")
+				.params(OffsetDateTime.now(ZoneOffset.UTC).plusHours(1), id)
+				.update();
+		});
 		return id;
 	}
 

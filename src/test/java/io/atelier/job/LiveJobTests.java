@@ -16,7 +16,7 @@ class LiveJobTests {
 
 	@Test
 	void theEtaOfAResumedJobCountsOnlyWhatThisProcessTrained() {
-		LiveJob resumed = new LiveJob(4, clock);
+		LiveJob resumed = new LiveJob(new Lease("job", 1), 4, clock);
 		resumed.started();
 		resumed.batchFinished(3, 1, 10);
 		clock.advance(Duration.ofSeconds(90));
@@ -30,7 +30,7 @@ class LiveJobTests {
 
 	@Test
 	void aFreshJobsEtaIsTheElapsedTimeScaledByWhatRemains() {
-		LiveJob fresh = new LiveJob(2, clock);
+		LiveJob fresh = new LiveJob(new Lease("job", 1), 2, clock);
 		fresh.started();
 		fresh.batchFinished(1, 1, 10);
 		clock.advance(Duration.ofSeconds(10));
@@ -41,7 +41,7 @@ class LiveJobTests {
 
 	@Test
 	void aJobWithoutABatchYetHasNoEta() {
-		LiveJob waiting = new LiveJob(3, clock);
+		LiveJob waiting = new LiveJob(new Lease("job", 1), 3, clock);
 		waiting.started();
 		assertThat(waiting.progress()).isEqualTo(Progress.notStarted(3));
 	}

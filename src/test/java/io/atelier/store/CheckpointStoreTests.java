@@ -15,6 +15,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import io.atelier.network.Architecture;
 import io.atelier.system.AtelierProperties;
+import io.atelier.system.Role;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class CheckpointStoreTests {
 
 	@BeforeEach
 	void setUp() {
-		store = new CheckpointStore(new AtelierProperties(dataDir), new StoreProperties(2), JsonMapper.builder().build());
+		store = new CheckpointStore(new AtelierProperties(dataDir, Role.ALL), new StoreProperties(2), JsonMapper.builder().build());
 		model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 3);
 	}
 

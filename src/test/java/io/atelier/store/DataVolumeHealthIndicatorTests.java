@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.atelier.system.AtelierProperties;
+import io.atelier.system.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class DataVolumeHealthIndicatorTests {
 	@Test
 	void aWritableDirectoryIsUpAndLeavesNoProbeBehind() throws Exception {
 		Path dataDir = tmp.resolve("data");
-		var health = new DataVolumeHealthIndicator(new AtelierProperties(dataDir)).health(true);
+		var health = new DataVolumeHealthIndicator(new AtelierProperties(dataDir, Role.ALL)).health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		try (var files = Files.list(dataDir)) {
 			assertThat(files).isEmpty();
@@ -29,7 +30,7 @@ class DataVolumeHealthIndicatorTests {
 	@Test
 	void aDataDirectoryThatCannotBeWrittenIsDown() throws Exception {
 		Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
-		var health = new DataVolumeHealthIndicator(new AtelierProperties(notADirectory)).health(true);
+		var health = new DataVolumeHealthIndicator(new AtelierProperties(notADirectory, Role.ALL)).health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 	}
 

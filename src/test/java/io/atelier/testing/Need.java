@@ -25,6 +25,8 @@ public enum Need {
 
 	PYTORCH("a Python with torch, safetensors, numpy and pillow, named by ATELIER_PYTHON", PyTorch::isPresent),
 
+	POSTGRES("PostgreSQL 15's server binaries (apt-get install postgresql-15)", PostgresServer::isInstalled),
+
 	BROWSER("Chromium and its driver (apt-get install chromium chromium-driver)",
 			() -> Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver")));
 
