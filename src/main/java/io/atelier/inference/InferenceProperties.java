@@ -19,10 +19,13 @@ import org.springframework.validation.annotation.Validated;
  * @param predictorsPerModel DJL predictors kept per loaded model; a request borrows one
  * @param predictorWait how long a request waits for a free predictor before a 503
  * @param maxBatchImages the most images one {@code /predict/batch} request may hold
+ * @param refreshInterval how often a replica re-reads the models on the volume and the aliases in the
+ * database, to serve what workers trained and other replicas pinned
  */
 @Validated
 @ConfigurationProperties("atelier.inference")
 record InferenceProperties(@NotNull @DefaultValue("10MB") DataSize maxImageSize,
 		@Min(1) @DefaultValue("40000000") long maxPixels, @Min(1) @Max(256) @DefaultValue("8") int predictorsPerModel,
-		@NotNull @DefaultValue("5s") Duration predictorWait, @Min(1) @DefaultValue("256") int maxBatchImages) {
+		@NotNull @DefaultValue("5s") Duration predictorWait, @Min(1) @DefaultValue("256") int maxBatchImages,
+		@NotNull @DefaultValue("2s") Duration refreshInterval) {
 }

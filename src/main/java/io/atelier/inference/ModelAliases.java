@@ -2,10 +2,12 @@ package io.atelier.inference;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.atelier.store.DurableFiles;
 import io.atelier.system.AtelierProperties;
 import io.atelier.system.JobIds;
 import org.slf4j.Logger;
@@ -13,31 +15,35 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Names for models ({@code production}, {@code candidate}), kept in {@code models/aliases.json} on the
- * data volume and replaced whole. The map in memory is replaced, never changed, so a request that
- * resolves a name once sees the old target or the new one, never a mixture. The {@code default}
- * alias is the pin of {@link DefaultModelPin}, not kept here.
+ * Names for models ({@code production}, {@code candidate}, and {@code default}, the pin), kept in the
+ * database so that every API replica serves what was set through any of them. Each replica holds a
+ * snapshot, replaced whole when it is re-read, so a request that resolves a name sees the old target
+ * or the new one, never a mixture. Pins and aliases that earlier versions kept in files on the volume
+ * are taken into the database once.
  */
 @Component
 class ModelAliases {
 
+	static final String DEFAULT = "default";
+
 	private static final Logger log = LoggerFactory.getLogger(ModelAliases.class);
 
-	private final Path file;
+	private final JdbcClient jdbc;
 
-	private final JsonMapper json;
+	private volatile Map<String, String> aliases = Map.of();
 
-	private volatile Map<String, String> aliases;
-
-	ModelAliases(AtelierProperties atelier, JsonMapper json) {
-		this.file = atelier.dataDir().resolve("models").resolve("aliases.json");
-		this.json = json;
-		this.aliases = read();
+	ModelAliases(JdbcClient jdbc, AtelierProperties atelier, JsonMapper json) {
+		this.jdbc = jdbc;
+		new LegacyFiles(atelier.dataDir().resolve("models"), json).moveInto(this);
+		reload();
 	}
 
+	/** Every alias with its model, {@code default} included when a model is pinned. */
 	Map<String, String> all() {
 		return aliases;
 	}
@@ -47,42 +53,97 @@ class ModelAliases {
 		return aliases.getOrDefault(name, name);
 	}
 
-	synchronized void put(String alias, String modelId) {
-		Map<String, String> next = new TreeMap<>(aliases);
-		next.put(alias, modelId);
-		replace(next);
+	void put(String alias, String modelId) {
+		OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+		int updated = jdbc.sql("UPDATE model_aliases SET model_id = ?, updated_at = ? WHERE alias = ?")
+			.params(modelId, now, alias)
+			.update();
+		if (updated == 0) {
+			try {
+				jdbc.sql("INSERT INTO model_aliases (alias, model_id, updated_at) VALUES (?, ?, ?)")
+					.params(alias, modelId, now)
+					.update();
+			}
+			catch (DuplicateKeyException ex) {
+				// Another replica created it a moment ago: the later write wins, as it would have.
+				jdbc.sql("UPDATE model_aliases SET model_id = ?, updated_at = ? WHERE alias = ?")
+					.params(modelId, now, alias)
+					.update();
+			}
+		}
+		reload();
 	}
 
-	synchronized boolean remove(String alias) {
-		if (!aliases.containsKey(alias)) {
-			return false;
-		}
-		Map<String, String> next = new TreeMap<>(aliases);
-		next.remove(alias);
-		replace(next);
-		return true;
+	boolean remove(String alias) {
+		boolean removed = jdbc.sql("DELETE FROM model_aliases WHERE alias = ?").param(alias).update() == 1;
+		reload();
+		return removed;
 	}
 
-	private void replace(Map<String, String> next) {
-		Map<String, String> frozen = java.util.Collections.unmodifiableMap(next);
-		DurableFiles.writeFile(file, out -> out.write(json.writeValueAsBytes(frozen)));
-		aliases = frozen;
+	/** Takes in what other replicas changed. */
+	void reload() {
+		Map<String, String> read = new TreeMap<>();
+		jdbc.sql("SELECT alias, model_id FROM model_aliases")
+			.query((rs, n) -> read.put(rs.getString("alias"), rs.getString("model_id")))
+			.list();
+		aliases = Collections.unmodifiableMap(read);
 	}
 
-	private Map<String, String> read() {
-		if (!Files.isRegularFile(file)) {
-			return Map.of();
+	private boolean isEmpty() {
+		return jdbc.sql("SELECT COUNT(*) FROM model_aliases").query(Integer.class).single() == 0;
+	}
+
+	/** {@code models/aliases.json} and {@code models/default.json}, as versions before 0.2 kept them. */
+	private record LegacyFiles(Path dir, JsonMapper json) {
+
+		void moveInto(ModelAliases aliases) {
+			Path aliasesFile = dir.resolve("aliases.json");
+			Path pinFile = dir.resolve("default.json");
+			if (!Files.isRegularFile(aliasesFile) && !Files.isRegularFile(pinFile)) {
+				return;
+			}
+			if (aliases.isEmpty()) {
+				read(aliasesFile).forEach(aliases::put);
+				read(pinFile).forEach(aliases::put);
+				log.info("Took the model aliases and default pin kept in {} into the database", dir);
+			}
+			retire(aliasesFile);
+			retire(pinFile);
 		}
-		try {
-			Map<String, String> read = new TreeMap<>(json.readValue(file.toFile(), new TypeReference<Map<String, String>>() {
-			}));
-			read.entrySet().removeIf(entry -> !JobIds.isValid(entry.getKey()) || !JobIds.isValid(entry.getValue()));
-			return java.util.Collections.unmodifiableMap(read);
+
+		private Map<String, String> read(Path file) {
+			if (!Files.isRegularFile(file)) {
+				return Map.of();
+			}
+			try {
+				Map<String, String> read = new TreeMap<>(json.readValue(file.toFile(),
+						new TypeReference<Map<String, String>>() {
+						}));
+				if (file.endsWith("default.json")) {
+					String pinned = read.get("jobId");
+					read = pinned == null ? Map.of() : new TreeMap<>(Map.of(DEFAULT, pinned));
+				}
+				read.entrySet().removeIf(entry -> !JobIds.isValid(entry.getKey()) || !JobIds.isValid(entry.getValue()));
+				return read;
+			}
+			catch (RuntimeException ex) {
+				log.warn("The model aliases in {} cannot be read ({}); they are not taken over", file, ex.getMessage());
+				return Map.of();
+			}
 		}
-		catch (RuntimeException ex) {
-			log.warn("The model aliases {} cannot be read ({}); serving without aliases", file, ex.getMessage());
-			return Map.of();
+
+		/** Kept beside, renamed, rather than deleted: nothing already stored is lost. */
+		private static void retire(Path file) {
+			try {
+				if (Files.isRegularFile(file)) {
+					Files.move(file, file.resolveSibling(file.getFileName() + ".imported"));
+				}
+			}
+			catch (java.io.IOException ex) {
+				log.warn("Could not rename {} after taking it into the database: {}", file, ex.getMessage());
+			}
 		}
+
 	}
 
 }

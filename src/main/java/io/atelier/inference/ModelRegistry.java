@@ -4,7 +4,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -32,26 +31,20 @@ class ModelRegistry {
 
 	private final CheckpointStore store;
 
-	private final DefaultModelPin pin;
-
 	private final ModelAliases aliases;
 
 	private final InferenceProperties properties;
 
-	static final String DEFAULT_ALIAS = "default";
+	static final String DEFAULT_ALIAS = ModelAliases.DEFAULT;
 
 	private final Map<String, ServingModel> loaded = new ConcurrentHashMap<>();
 
 	private volatile List<Entry> models;
 
-	private volatile String pinned;
-
 	private final Timer loadTime;
 
-	ModelRegistry(CheckpointStore store, DefaultModelPin pin, ModelAliases aliases, InferenceProperties properties,
-			MeterRegistry meters) {
+	ModelRegistry(CheckpointStore store, ModelAliases aliases, InferenceProperties properties, MeterRegistry meters) {
 		this.store = store;
-		this.pin = pin;
 		this.aliases = aliases;
 		this.properties = properties;
 		this.loadTime = Timer.builder("atelier.model.load.duration")
@@ -60,7 +53,6 @@ class ModelRegistry {
 		Gauge.builder("atelier.models.loaded", loaded, Map::size)
 			.description("Models loaded for serving")
 			.register(meters);
-		this.pinned = pin.read().orElse(null);
 		refresh();
 	}
 
@@ -76,19 +68,13 @@ class ModelRegistry {
 
 	synchronized ModelSummary pin(String jobId) {
 		Entry entry = entry(jobId).orElseThrow(() -> ModelProblems.unknownModel(jobId));
-		pin.write(jobId);
-		pinned = jobId;
+		aliases.put(DEFAULT_ALIAS, jobId);
 		return entry.summary(true);
 	}
 
 	/** Every alias with the model it names; {@code default} is the pinned model, if one is pinned. */
 	Map<String, String> aliases() {
-		Map<String, String> all = new TreeMap<>(aliases.all());
-		String defaultPin = pinned;
-		if (defaultPin != null) {
-			all.put(DEFAULT_ALIAS, defaultPin);
-		}
-		return all;
+		return aliases.all();
 	}
 
 	/** Points an alias at a model; requests in flight finish with the model they resolved. */
@@ -106,11 +92,7 @@ class ModelRegistry {
 
 	/** Removes an alias; removing {@code default} unpins, so the newest model is the default again. */
 	synchronized void unalias(String alias) {
-		if (DEFAULT_ALIAS.equals(alias) && pinned != null) {
-			pin.clear();
-			pinned = null;
-		}
-		else if (DEFAULT_ALIAS.equals(alias) || !aliases.remove(alias)) {
+		if (!aliases.remove(alias)) {
 			throw ModelProblems.unknownAlias(alias);
 		}
 	}
@@ -136,7 +118,7 @@ class ModelRegistry {
 
 	/** The model to serve: the one named, by id or alias, or the default; loaded on first use. */
 	ServingModel serving(String jobId) {
-		String id = jobId != null ? aliases.resolve(jobId) : defaultId();
+		String id = jobId == null || DEFAULT_ALIAS.equals(jobId) ? defaultId() : aliases.resolve(jobId);
 		if (id == null) {
 			throw ModelProblems.noModelYet();
 		}
@@ -153,8 +135,12 @@ class ModelRegistry {
 		return entry(modelId);
 	}
 
-	/** Takes in what was written to the volume behind the registry's back, such as an imported model. */
+	/**
+	 * Takes in what changed behind this registry's back: models written to the volume by an import or
+	 * by a worker, aliases and the pin set through another replica.
+	 */
 	void rescan() {
+		aliases.reload();
 		refresh();
 	}
 
@@ -179,6 +165,7 @@ class ModelRegistry {
 
 	private String defaultId() {
 		List<Entry> current = models;
+		String pinned = aliases.all().get(DEFAULT_ALIAS);
 		if (pinned != null && current.stream().anyMatch(entry -> entry.jobId().equals(pinned))) {
 			return pinned;
 		}

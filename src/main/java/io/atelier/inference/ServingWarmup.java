@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
 
 import io.atelier.security.SecurityProperties;
+import io.atelier.system.AtelierProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +48,11 @@ class ServingWarmup implements ApplicationRunner {
 
 	private final ApplicationContext context;
 
+	private final boolean serves;
+
 	ServingWarmup(WarmupProperties properties, ModelRegistry models, SecurityProperties security,
-			ApplicationContext context) {
+			ApplicationContext context, AtelierProperties atelier) {
+		this.serves = atelier.role().servesApi();
 		this.properties = properties;
 		this.models = models;
 		this.security = security;
@@ -58,7 +62,7 @@ class ServingWarmup implements ApplicationRunner {
 	/** A warm-up that fails leaves a cold service, not one that does not start. */
 	@Override
 	public void run(ApplicationArguments args) {
-		if (properties.requests() == 0 || models.list().isEmpty()
+		if (!serves || properties.requests() == 0 || models.list().isEmpty()
 				|| !(context instanceof WebServerApplicationContext web) || web.getWebServer().getPort() <= 0) {
 			return;
 		}

@@ -11,44 +11,60 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.test.autoconfigure.JdbcTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Aliases and the default pin in the database, shared by every replica that reads it. */
+@JdbcTest
 class ModelAliasesTests {
 
 	@TempDir
 	Path dataDir;
 
-	private ModelAliases aliases() {
-		return new ModelAliases(new AtelierProperties(dataDir, Role.ALL), JsonMapper.builder().build());
+	@Autowired
+	JdbcClient jdbc;
+
+	private ModelAliases replica() {
+		return new ModelAliases(jdbc, new AtelierProperties(dataDir, Role.API), JsonMapper.builder().build());
 	}
 
 	@Test
-	void aliasesSurviveARestartAndResolveToTheirModel() {
-		ModelAliases aliases = aliases();
-		aliases.put("prod", "model-a");
-		aliases.put("candidate", "model-b");
-		aliases.put("prod", "model-b");
-		assertThat(aliases.remove("candidate")).isTrue();
-		assertThat(aliases.remove("candidate")).isFalse();
+	void aliasesResolveToTheirModelAndAnotherReplicaSeesThemOnItsNextReload() {
+		ModelAliases one = replica();
+		ModelAliases other = replica();
+		one.put("prod", "model-a");
+		one.put("candidate", "model-b");
+		one.put("prod", "model-b");
+		assertThat(one.remove("candidate")).isTrue();
+		assertThat(one.remove("candidate")).isFalse();
 
-		ModelAliases restarted = aliases();
-		assertThat(restarted.all()).isEqualTo(Map.of("prod", "model-b"));
-		assertThat(restarted.resolve("prod")).isEqualTo("model-b");
-		assertThat(restarted.resolve("model-a")).as("a name that is no alias is an id").isEqualTo("model-a");
+		assertThat(other.all()).as("a snapshot, until reloaded").isEmpty();
+		other.reload();
+		assertThat(other.all()).isEqualTo(Map.of("prod", "model-b"));
+		assertThat(other.resolve("prod")).isEqualTo("model-b");
+		assertThat(other.resolve("model-a")).as("a name that is no alias is an id").isEqualTo("model-a");
 	}
 
 	@Test
-	void anUnreadableFileServesWithoutAliasesAndIsNotFatal() throws IOException {
+	void aliasesAndThePinOfEarlierVersionsAreTakenIntoTheDatabaseOnceAndTheirFilesKept() throws IOException {
+		Path models = Files.createDirectories(dataDir.resolve("models"));
+		Files.writeString(models.resolve("aliases.json"), "{\"prod\": \"model-a\", \"bad\": \"../escape\"}");
+		Files.writeString(models.resolve("default.json"), "{\"jobId\": \"model-b\"}");
+
+		assertThat(replica().all()).isEqualTo(Map.of("prod", "model-a", "default", "model-b"));
+		assertThat(models.resolve("aliases.json.imported")).exists();
+		assertThat(models.resolve("default.json.imported")).exists();
+		assertThat(models.resolve("aliases.json")).doesNotExist();
+	}
+
+	@Test
+	void anUnreadableLegacyFileIsNotTakenOverAndIsNotFatal() throws IOException {
 		Files.createDirectories(dataDir.resolve("models"));
 		Files.writeString(dataDir.resolve("models/aliases.json"), "{not json");
-		assertThat(aliases().all()).isEmpty();
-	}
-
-	@Test
-	void entriesThatCouldEscapeTheVolumeAreIgnored() throws IOException {
-		Files.createDirectories(dataDir.resolve("models"));
-		Files.writeString(dataDir.resolve("models/aliases.json"), "{\"prod\": \"../escape\", \"ok\": \"model-a\"}");
-		assertThat(aliases().all()).isEqualTo(Map.of("ok", "model-a"));
+		assertThat(replica().all()).isEmpty();
 	}
 
 }
