@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -57,6 +58,12 @@ class SecurityConfiguration {
 	@Bean
 	ApiKeyAuthenticationProvider apiKeyAuthenticationProvider() {
 		return new ApiKeyAuthenticationProvider(properties);
+	}
+
+	@Bean
+	@ConditionalOnProperty("atelier.security.keys-file")
+	KeysFileWatcher keysFileWatcher(ApiKeyAuthenticationProvider keys) {
+		return new KeysFileWatcher(properties, keys);
 	}
 
 	@Bean
@@ -132,12 +139,15 @@ class SecurityConfiguration {
 		else if (!properties.hasKeys()) {
 			log.warn("No API keys are configured, so every call except health is refused (401). Set "
 					+ "ATELIER_SECURITY_TRAINER_KEYS and/or ATELIER_SECURITY_PREDICTOR_KEYS to comma-separated "
-					+ "keys of at least {} characters (openssl rand -hex 32), or, on your own machine only, "
+					+ "keys of at least {} characters (openssl rand -hex 32), or ATELIER_SECURITY_KEYS_FILE to a file "
+					+ "of 'role:key' lines, or, on your own machine only, "
 					+ "ATELIER_SECURITY_INSECURE_LOCAL_MODE=true.", ApiKeyAuthenticationProvider.MINIMUM_KEY_LENGTH);
 		}
 		else {
-			log.info("API keys: {} trainer, {} predictor; metrics {}", properties.trainerKeys().size(),
-					properties.predictorKeys().size(), properties.metricsPublic() ? "open" : "need a key");
+			log.info("API keys: {} trainer, {} predictor{}; metrics {}", properties.trainerKeys().size(),
+					properties.predictorKeys().size(),
+					properties.keysFile() != null ? ", and those of " + properties.keysFile() : "",
+					properties.metricsPublic() ? "open" : "need a key");
 		}
 	}
 
