@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.atelier.AtelierClient;
-import io.atelier.dataset.IdxFixtures;
+import io.atelier.testing.FixtureService;
 import io.atelier.testing.SecretMount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,13 +43,9 @@ class KeysFileIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 200, 100);
+		FixtureService.register(registry, tmp, 200, 100);
 		secret = new SecretMount(tmp.resolve("secret"));
 		secret.write("# Atelier's API keys\ntrainer:" + KEY_A + "\n");
-		registry.add("atelier.data-dir", () -> tmp.resolve("data").toString());
-		registry.add("atelier.datasets.fashion-mnist.dir", fixtures::toString);
-		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
-		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");
 		registry.add("atelier.security.keys-file", () -> secret.file().toString());
 		registry.add("atelier.security.keys-file-interval", () -> "1s");
 	}

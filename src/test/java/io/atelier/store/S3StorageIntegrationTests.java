@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.atelier.AtelierClient;
-import io.atelier.dataset.IdxFixtures;
+import io.atelier.testing.FixtureService;
 import io.atelier.testing.MultipartBody;
 import io.atelier.testing.S3Server;
 import org.junit.jupiter.api.Test;
@@ -51,11 +51,7 @@ class S3StorageIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 200, 100);
-		registry.add("atelier.data-dir", () -> tmp.resolve("data").toString());
-		registry.add("atelier.datasets.fashion-mnist.dir", fixtures::toString);
-		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
-		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");
+		FixtureService.register(registry, tmp, 200, 100);
 		registry.add("atelier.security.trainer-keys", () -> TRAINER);
 		for (String name : s3.properties("atelier-it").keySet()) {
 			registry.add(name, () -> s3.properties("atelier-it").get(name));
