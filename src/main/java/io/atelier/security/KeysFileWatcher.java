@@ -40,10 +40,28 @@ class KeysFileWatcher implements DisposableBean {
 
 	private String lastProblem;
 
-	/** Reads the file once before the service takes requests; an invalid file stops start-up. */
+	/**
+	 * Reads the file once before the service takes requests; an invalid file stops start-up. Without a
+	 * file (the setting absent or empty, as a chart may leave it) there is nothing to watch.
+	 */
 	KeysFileWatcher(SecurityProperties properties, ApiKeyAuthenticationProvider keys) {
 		this.file = properties.keysFile();
 		this.keys = keys;
+		if (file == null) {
+			this.checks = null;
+			return;
+		}
+		takeAtStart();
+		long interval = properties.keysFileInterval().toMillis();
+		this.checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
+			Thread thread = new Thread(runnable, "atelier-keys-file");
+			thread.setDaemon(true);
+			return thread;
+		});
+		checks.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	private void takeAtStart() {
 		byte[] content;
 		try {
 			content = Files.readAllBytes(file);
@@ -57,13 +75,6 @@ class KeysFileWatcher implements DisposableBean {
 		catch (KeysFile.InvalidException ex) {
 			throw new IllegalStateException("atelier.security.keys-file " + file + " is not valid: " + ex.getMessage());
 		}
-		long interval = properties.keysFileInterval().toMillis();
-		this.checks = Executors.newSingleThreadScheduledExecutor(runnable -> {
-			Thread thread = new Thread(runnable, "atelier-keys-file");
-			thread.setDaemon(true);
-			return thread;
-		});
-		checks.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.MILLISECONDS);
 	}
 
 	/** Takes the file's content if it changed since it was last taken; otherwise keeps the keys. */
@@ -107,7 +118,9 @@ class KeysFileWatcher implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		checks.shutdownNow();
+		if (checks != null) {
+			checks.shutdownNow();
+		}
 	}
 
 	private static byte[] digest(byte[] content) {

@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -61,7 +60,6 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnProperty("atelier.security.keys-file")
 	KeysFileWatcher keysFileWatcher(ApiKeyAuthenticationProvider keys) {
 		return new KeysFileWatcher(properties, keys);
 	}

@@ -95,6 +95,19 @@ class KeysFileWatcherTests {
 			.withMessageContaining(missing.toString());
 	}
 
+	@Test
+	void withoutAKeysFileThereIsNothingToWatch() {
+		long before = watchingThreads();
+		KeysFileWatcher watcher = new KeysFileWatcher(properties(null), new ApiKeyAuthenticationProvider(properties(null)));
+		assertThat(watchingThreads()).isLessThanOrEqualTo(before);
+		watcher.destroy();
+	}
+
+	private static long watchingThreads() {
+		return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals("atelier-keys-file"))
+			.count();
+	}
+
 	private static SecurityProperties properties(Path keysFile) {
 		return new SecurityProperties(List.of(CONFIGURED), List.of(), true, false, keysFile, Duration.ofHours(1));
 	}
