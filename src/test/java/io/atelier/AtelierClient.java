@@ -48,7 +48,13 @@ public final class AtelierClient {
 
 	/** Predicts the class of a black 28x28 image and answers the body. */
 	public String predictBlackImage() {
-		HttpResponse<String> response = send(request("/predict").header("Content-Type", "image/png")
+		return predictBlackImage(null);
+	}
+
+	/** As {@link #predictBlackImage()}, with the model of that id, or the default one when null. */
+	public String predictBlackImage(String model) {
+		HttpResponse<String> response = send(request(model == null ? "/predict" : "/predict?model=" + model)
+			.header("Content-Type", "image/png")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(blackPng())));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return response.body();

@@ -144,8 +144,8 @@ class ModelRegistry {
 		refresh();
 	}
 
-	/** Checkpoints that should be models but cannot be read, by folder, with the reason. */
-	Map<java.nio.file.Path, String> unreadable() {
+	/** Checkpoints that should be models but cannot be read, by where they are, with the reason. */
+	Map<String, String> unreadable() {
 		return store.unreadable();
 	}
 

@@ -26,9 +26,7 @@ class ModelsHealthIndicator extends AbstractHealthIndicator {
 				() -> builder.withDetail("message", "No model trained yet; start one with POST /jobs."));
 		var unreadable = models.unreadable();
 		if (!unreadable.isEmpty()) {
-			builder.withDetail("unreadable", unreadable.entrySet()
-				.stream()
-				.collect(java.util.stream.Collectors.toMap(entry -> entry.getKey().toString(), java.util.Map.Entry::getValue)));
+			builder.withDetail("unreadable", unreadable);
 		}
 	}
 

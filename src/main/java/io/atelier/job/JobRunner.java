@@ -79,6 +79,8 @@ class JobRunner {
 		try {
 			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
 			Recorder recorder = new Recorder(lease, hyperparameters, dataset, progress);
+			// What an earlier attempt left half-written; no other worker writes this job while the lease is ours.
+			store.removeIncomplete(id);
 			TrainingRun.Resume resume = StoredResume.latest(id, store, json).orElse(null);
 			if (claim.resumed()) {
 				recordResumption(claim, resume);

@@ -19,7 +19,7 @@ record JobView(String id, JobState state, Hyperparameters hyperparameters, Progr
 	/**
 	 * @param epoch the epoch after which it was written
 	 * @param finalModel whether it is the job's final model
-	 * @param path where it lives, relative to the data directory
+	 * @param path where it lives, relative to the data directory or the bucket's prefix
 	 * @param sizeBytes its size on disk
 	 * @param savedAt when it was written
 	 */

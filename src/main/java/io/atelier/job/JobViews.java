@@ -1,11 +1,9 @@
 package io.atelier.job;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointStore;
-import io.atelier.system.AtelierProperties;
 
 import org.springframework.stereotype.Component;
 
@@ -19,12 +17,9 @@ class JobViews {
 
 	private final CheckpointStore store;
 
-	private final Path dataDir;
-
-	JobViews(JobWorker worker, CheckpointStore store, AtelierProperties atelier) {
+	JobViews(JobWorker worker, CheckpointStore store) {
 		this.worker = worker;
 		this.store = store;
-		this.dataDir = atelier.dataDir().toAbsolutePath();
 	}
 
 	JobView of(JobRecord job) {
@@ -52,9 +47,8 @@ class JobViews {
 	}
 
 	private JobView.CheckpointView checkpoint(Checkpoint checkpoint) {
-		String path = dataDir.relativize(checkpoint.directory().toAbsolutePath()).toString();
-		return new JobView.CheckpointView(checkpoint.epoch(), checkpoint.finalModel(), path, checkpoint.sizeBytes(),
-				checkpoint.savedAt());
+		return new JobView.CheckpointView(checkpoint.epoch(), checkpoint.finalModel(), checkpoint.location(),
+				checkpoint.sizeBytes(), checkpoint.savedAt());
 	}
 
 }

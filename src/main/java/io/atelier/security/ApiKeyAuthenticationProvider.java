@@ -13,9 +13,9 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
 
 /**
- * Checks a presented key against the configured ones. Only SHA-256 digests are kept, and every
- * digest is compared in constant time, all of them every time, so neither the time taken nor an
- * early exit tells a caller how close a guess was, or which key matched.
+ * Checks a presented key against the configured ones and those of the keys file. Only SHA-256 digests
+ * are kept, and every digest is compared in constant time, all of them every time, so neither the time
+ * taken nor an early exit tells a caller how close a guess was, or which key matched.
  */
 class ApiKeyAuthenticationProvider implements AuthenticationProvider {
 
@@ -23,9 +23,20 @@ class ApiKeyAuthenticationProvider implements AuthenticationProvider {
 
 	private final List<KnownKey> keys = new ArrayList<>();
 
+	/** Replaced whole when the keys file changes; a request sees either the old keys or the new. */
+	private volatile List<KnownKey> fileKeys = List.of();
+
 	ApiKeyAuthenticationProvider(SecurityProperties properties) {
 		add(properties.trainerKeys(), Role.TRAINER);
 		add(properties.predictorKeys(), Role.PREDICTOR);
+	}
+
+	/** Takes the keys file's keys in place of those it held before. */
+	void useFileKeys(List<KeysFile.Entry> entries) {
+		fileKeys = entries.stream()
+			.map(entry -> new KnownKey(entry.role().label() + "-file-line-" + entry.line(), entry.role(),
+					sha256(entry.key())))
+			.toList();
 	}
 
 	private void add(List<String> configured, Role role) {
@@ -46,6 +57,11 @@ class ApiKeyAuthenticationProvider implements AuthenticationProvider {
 		byte[] presented = sha256(String.valueOf(authentication.getCredentials()));
 		KnownKey match = null;
 		for (KnownKey key : keys) {
+			if (MessageDigest.isEqual(key.digest(), presented)) {
+				match = key;
+			}
+		}
+		for (KnownKey key : fileKeys) {
 			if (MessageDigest.isEqual(key.digest(), presented)) {
 				match = key;
 			}

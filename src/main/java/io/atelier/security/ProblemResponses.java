@@ -44,7 +44,8 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 		String detail = properties.hasKeys()
 				? "This endpoint needs an API key: send it as 'Authorization: Bearer <key>'."
 				: "This service has no API keys configured, so it refuses every call but health. Set "
-						+ "ATELIER_SECURITY_TRAINER_KEYS (and ATELIER_SECURITY_PREDICTOR_KEYS) and restart it.";
+						+ "ATELIER_SECURITY_TRAINER_KEYS (and ATELIER_SECURITY_PREDICTOR_KEYS), or ATELIER_SECURITY_KEYS_FILE, "
+						+ "and restart it.";
 		render(request, response, HttpStatus.UNAUTHORIZED, "API key required", detail);
 	}
 

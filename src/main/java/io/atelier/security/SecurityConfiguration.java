@@ -60,6 +60,11 @@ class SecurityConfiguration {
 	}
 
 	@Bean
+	KeysFileWatcher keysFileWatcher(ApiKeyAuthenticationProvider keys) {
+		return new KeysFileWatcher(properties, keys);
+	}
+
+	@Bean
 	RoleHierarchy roleHierarchy() {
 		return RoleHierarchyImpl.withDefaultRolePrefix().role(Role.TRAINER.name()).implies(Role.PREDICTOR.name()).build();
 	}
@@ -132,12 +137,15 @@ class SecurityConfiguration {
 		else if (!properties.hasKeys()) {
 			log.warn("No API keys are configured, so every call except health is refused (401). Set "
 					+ "ATELIER_SECURITY_TRAINER_KEYS and/or ATELIER_SECURITY_PREDICTOR_KEYS to comma-separated "
-					+ "keys of at least {} characters (openssl rand -hex 32), or, on your own machine only, "
+					+ "keys of at least {} characters (openssl rand -hex 32), or ATELIER_SECURITY_KEYS_FILE to a file "
+					+ "of 'role:key' lines, or, on your own machine only, "
 					+ "ATELIER_SECURITY_INSECURE_LOCAL_MODE=true.", ApiKeyAuthenticationProvider.MINIMUM_KEY_LENGTH);
 		}
 		else {
-			log.info("API keys: {} trainer, {} predictor; metrics {}", properties.trainerKeys().size(),
-					properties.predictorKeys().size(), properties.metricsPublic() ? "open" : "need a key");
+			log.info("API keys: {} trainer, {} predictor{}; metrics {}", properties.trainerKeys().size(),
+					properties.predictorKeys().size(),
+					properties.keysFile() != null ? ", and those of " + properties.keysFile() : "",
+					properties.metricsPublic() ? "open" : "need a key");
 		}
 	}
 

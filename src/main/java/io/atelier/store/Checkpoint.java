@@ -1,19 +1,19 @@
 package io.atelier.store;
 
-import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * A complete checkpoint on the volume: the parameters of one job after {@code epoch}, or its final
+ * A complete checkpoint in the store: the parameters of one job after {@code epoch}, or its final
  * model. Only complete checkpoints are ever listed.
  *
  * @param jobId the job that wrote it
  * @param epoch the epoch after which it was written
  * @param finalModel whether it is the job's final model rather than an epoch checkpoint
- * @param directory where it lives
+ * @param location where it lives, relative to the store's root (the data directory or the bucket's
+ * prefix), such as {@code jobs/<job>/checkpoints/epoch-0003}
  * @param savedAt when it was written
- * @param sizeBytes its size on disk
+ * @param sizeBytes the size of its parameters and metadata
  */
-public record Checkpoint(String jobId, int epoch, boolean finalModel, Path directory, Instant savedAt,
+public record Checkpoint(String jobId, int epoch, boolean finalModel, String location, Instant savedAt,
 		long sizeBytes) {
 }

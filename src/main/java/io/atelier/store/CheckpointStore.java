@@ -1,10 +1,9 @@
 package io.atelier.store;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,27 +11,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import io.atelier.system.AtelierProperties;
 import io.atelier.system.JobIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Checkpoints and final models on the data volume, one folder each:
+ * Checkpoints and final models in the {@link ObjectStore}, one set each:
  * {@code jobs/<job>/checkpoints/epoch-0003/} and {@code jobs/<job>/model/}, holding
- * {@value #PARAMETERS} and the {@value #METADATA} sidecar, each written whole or not at all by
- * {@link DurableFiles}. Only complete checkpoints are listed; one that cannot be read is reported once
+ * {@value #PARAMETERS}, maybe {@value #OPTIMIZER}, and the {@value #METADATA} sidecar, written last as
+ * the set's commit marker. A set counts only when it is complete: on a folder it is renamed into place
+ * whole, in a bucket its marker comes after everything else. One that cannot be read is reported once
  * in the log and in {@link #unreadable()}, never silently left out.
  */
 @Component
@@ -46,26 +46,37 @@ public class CheckpointStore {
 
 	private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
-	private static final String RESUME_DIR = "resume";
+	private static final String JOBS = "jobs";
 
-	private static final Pattern EPOCH_DIR = Pattern.compile("epoch-(\\d{4,})");
+	private static final String IMPORTED = "imported";
 
-	private static final String MODEL_DIR = "model";
+	private static final String RESUME = "resume";
 
-	private final Path jobsDir;
+	private static final String CHECKPOINTS = "checkpoints";
 
-	private final Path importedDir;
+	private static final String MODEL = "model";
+
+	private static final Pattern EPOCH_SET = Pattern.compile("epoch-(\\d{4,})");
+
+	/** {@code jobs/<job>/model} and {@code imported/<id>}, with the id as the group. */
+	private static final Pattern FINAL_MODEL = Pattern.compile(JOBS + "/([^/]+)/" + MODEL);
+
+	private static final Pattern IMPORTED_MODEL = Pattern.compile(IMPORTED + "/([^/]+)");
+
+	private final ObjectStore objects;
 
 	private final int keep;
 
+	private final Duration leftoverAge;
+
 	private final JsonMapper json;
 
-	private final Map<Path, String> unreadable = new ConcurrentHashMap<>();
+	private final Map<String, String> unreadable = new ConcurrentHashMap<>();
 
-	CheckpointStore(AtelierProperties atelier, StoreProperties properties, JsonMapper json) {
-		this.jobsDir = atelier.dataDir().resolve("jobs");
-		this.importedDir = atelier.dataDir().resolve("imported");
+	CheckpointStore(ObjectStore objects, StoreProperties properties, StorageProperties storage, JsonMapper json) {
+		this.objects = objects;
 		this.keep = properties.keepCheckpoints();
+		this.leftoverAge = storage.leftoverAge();
 		this.json = json;
 	}
 
@@ -74,11 +85,11 @@ public class CheckpointStore {
 	 * job's older epoch checkpoints and any resume point, which this checkpoint supersedes.
 	 */
 	public Checkpoint save(String jobId, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
-		Path dir = checkpointsDir(jobId).resolve(String.format("epoch-%04d", metadata.epoch()));
-		write(dir, block, optimizer, metadata);
+		String set = checkpoints(jobId) + "/" + String.format("epoch-%04d", metadata.epoch());
+		write(set, block, optimizer, metadata);
 		prune(jobId);
-		DurableFiles.deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
-		return read(jobId, dir, false).orElseThrow();
+		deleteQuietly(job(jobId) + "/" + RESUME);
+		return read(jobId, set, false).orElseThrow();
 	}
 
 	/**
@@ -87,13 +98,13 @@ public class CheckpointStore {
 	 */
 	public Checkpoint saveResumePoint(String jobId, Block block, StateWriter optimizer,
 			CheckpointMetadata metadata) {
-		Path dir = jobDir(jobId).resolve(RESUME_DIR);
-		write(dir, block, optimizer, metadata);
-		return read(jobId, dir, false).orElseThrow();
+		String set = job(jobId) + "/" + RESUME;
+		write(set, block, optimizer, metadata);
+		return read(jobId, set, false).orElseThrow();
 	}
 
 	public Optional<Checkpoint> resumePoint(String jobId) {
-		return read(jobId, jobDir(jobId).resolve(RESUME_DIR), false);
+		return read(jobId, job(jobId) + "/" + RESUME, false);
 	}
 
 	/** The job's last complete epoch checkpoint. */
@@ -104,10 +115,10 @@ public class CheckpointStore {
 
 	/** Writes a job's final model, kept whatever pruning does. */
 	public Checkpoint saveFinal(String jobId, Block block, CheckpointMetadata metadata) {
-		Path dir = jobDir(jobId).resolve(MODEL_DIR);
-		write(dir, block, null, metadata);
-		DurableFiles.deleteQuietly(jobDir(jobId).resolve(RESUME_DIR));
-		return read(jobId, dir, true).orElseThrow();
+		String set = job(jobId) + "/" + MODEL;
+		write(set, block, null, metadata);
+		deleteQuietly(job(jobId) + "/" + RESUME);
+		return read(jobId, set, true).orElseThrow();
 	}
 
 	/** The job's complete checkpoints, oldest epoch first, its final model last. */
@@ -117,9 +128,9 @@ public class CheckpointStore {
 		return checkpoints;
 	}
 
-	/** The final model of every job that has one: every trained model on the volume. */
+	/** The final model of every job that has one: every trained model in the store. */
 	public List<Checkpoint> finalModels() {
-		return models(jobsDir, this::finalModel);
+		return models(JOBS, FINAL_MODEL);
 	}
 
 	/**
@@ -127,209 +138,258 @@ public class CheckpointStore {
 	 * job's final model.
 	 */
 	public Checkpoint saveImported(String modelId, Block block, CheckpointMetadata metadata) {
-		Path dir = importedDir(modelId);
-		write(dir, block, null, metadata);
-		return read(modelId, dir, true).orElseThrow();
+		String set = imported(modelId);
+		write(set, block, null, metadata);
+		return read(modelId, set, true).orElseThrow();
 	}
 
-	/** Every imported model on the volume. */
+	/** Every imported model in the store. */
 	public List<Checkpoint> importedModels() {
-		return models(importedDir, id -> read(id, importedDir(id), true));
+		return models(IMPORTED, IMPORTED_MODEL);
 	}
 
-	/** The model of each folder of {@code dir} named by an id, where it has one. */
-	private static List<Checkpoint> models(Path dir, Function<String, Optional<Checkpoint>> model) {
-		if (!Files.isDirectory(dir)) {
-			return List.of();
-		}
-		try (Stream<Path> children = Files.list(dir)) {
-			return children.map(child -> child.getFileName().toString())
-				.filter(JobIds::isValid)
-				.map(model)
-				.flatMap(Optional::stream)
-				.toList();
-		}
-		catch (IOException ex) {
-			throw new StoreException("Cannot list " + dir + ": " + ex.getMessage(), ex);
-		}
+	/** The models among the sets under {@code prefix} whose location {@code model} matches, one listing for all. */
+	private List<Checkpoint> models(String prefix, Pattern model) {
+		List<Checkpoint> models = new ArrayList<>();
+		sets(prefix).forEach((set, content) -> {
+			Matcher matcher = model.matcher(set);
+			if (matcher.matches() && JobIds.isValid(matcher.group(1))) {
+				checkpoint(matcher.group(1), set, true, content).ifPresent(models::add);
+			}
+		});
+		return models;
 	}
 
 	/**
-	 * Removes a model's files: an imported model's folder, or a job's final model with its epoch
-	 * checkpoints (the job's record stays). Each folder goes whole.
+	 * Removes a model's files: an imported model, or a job's final model with its epoch checkpoints
+	 * (the job's record stays). Each set goes whole.
 	 */
 	public void deleteModel(String modelId) {
-		List<Path> folders = List.of(importedDir(modelId), jobDir(modelId).resolve(MODEL_DIR),
-				checkpointsDir(modelId), jobDir(modelId).resolve(RESUME_DIR));
-		for (Path folder : folders) {
+		List<String> sets = new ArrayList<>(List.of(imported(modelId), job(modelId) + "/" + MODEL,
+				job(modelId) + "/" + RESUME));
+		sets.addAll(sets(checkpoints(modelId)).keySet());
+		for (String set : sets) {
 			try {
-				DurableFiles.removeDirectory(folder);
+				objects.deleteSet(set, METADATA);
 			}
 			catch (IOException | RuntimeException ex) {
-				throw new StoreException("Cannot remove " + folder + ": " + DurableFiles.describe(ex), ex);
+				throw new StoreException("Cannot remove " + objects.locate(set) + ": " + DurableFiles.describe(ex), ex);
 			}
 		}
 	}
 
 	public Optional<Checkpoint> finalModel(String jobId) {
-		return read(jobId, jobDir(jobId).resolve(MODEL_DIR), true);
+		return read(jobId, job(jobId) + "/" + MODEL, true);
 	}
 
 	public Optional<CheckpointMetadata> metadata(Checkpoint checkpoint) {
-		Path file = checkpoint.directory().resolve(METADATA);
 		try {
-			CheckpointMetadata metadata = json.readValue(file.toFile(), CheckpointMetadata.class);
-			unreadable.remove(checkpoint.directory());
+			CheckpointMetadata metadata = readJson(checkpoint.location() + "/" + METADATA, CheckpointMetadata.class);
+			unreadable.remove(objects.locate(checkpoint.location()));
 			return Optional.of(metadata);
 		}
-		catch (RuntimeException ex) {
-			reportUnreadable(checkpoint.directory(), file, ex);
+		catch (IOException | RuntimeException ex) {
+			reportUnreadable(checkpoint.location(), ex);
 			return Optional.empty();
 		}
 	}
 
-	/** Checkpoints that are on the volume but cannot be read, by folder, with the reason. */
-	public Map<Path, String> unreadable() {
+	/** Checkpoints that are in the store but cannot be read, by where they are, with the reason. */
+	public Map<String, String> unreadable() {
 		return Map.copyOf(unreadable);
 	}
 
 	/** Loads a checkpoint's parameters into a block of the same architecture. */
 	public void loadParameters(Checkpoint checkpoint, Block block, NDManager manager) {
-		readState(checkpoint.directory().resolve(PARAMETERS), "parameters", in -> {
-			try {
-				block.loadParameters(manager, in);
-			}
-			catch (MalformedModelException ex) {
-				throw new IOException(ex.getMessage(), ex);
-			}
-		});
+		String key = checkpoint.location() + "/" + PARAMETERS;
+		try {
+			objects.read(key, in -> {
+				try {
+					block.loadParameters(manager, in);
+				}
+				catch (MalformedModelException ex) {
+					throw new IOException(ex.getMessage(), ex);
+				}
+			});
+		}
+		catch (IOException ex) {
+			throw cannotLoad("parameters", key, ex);
+		}
 	}
 
 	/** Reads the optimizer state saved with a checkpoint; false when it has none. */
 	public boolean loadOptimizer(Checkpoint checkpoint, StateReader optimizer) {
-		Path file = checkpoint.directory().resolve(OPTIMIZER);
-		if (!Files.isRegularFile(file)) {
+		String key = checkpoint.location() + "/" + OPTIMIZER;
+		try {
+			objects.read(key, optimizer);
+			return true;
+		}
+		catch (NoSuchFileException ex) {
 			return false;
 		}
-		readState(file, "optimizer state", optimizer);
-		return true;
+		catch (IOException ex) {
+			throw cannotLoad("optimizer state", key, ex);
+		}
 	}
 
-	private static void readState(Path file, String what, StateReader reader) {
-		try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-			reader.read(in);
-		}
-		catch (IOException ex) {
-			throw new StoreException("Cannot load the " + what + " in " + file + ": " + ex.getMessage(), ex);
-		}
+	private StoreException cannotLoad(String what, String key, IOException ex) {
+		return new StoreException("Cannot load the " + what + " in " + objects.locate(key) + ": " + ex.getMessage(), ex);
 	}
 
 	/**
-	 * Removes what a crash may have left behind: folders that were never renamed into place. Only
-	 * safe while nothing writes, before jobs start.
+	 * Removes what a crash may have left behind: sets that were never completed, older than
+	 * {@code atelier.storage.leftover-age}. With the default of 0, only safe while nothing writes,
+	 * before jobs start.
 	 */
 	public void removeIncomplete() {
-		removeLeftovers(jobsDir, 3);
-		removeLeftovers(importedDir, 1);
+		removeIncomplete(JOBS, leftoverAge);
+		removeIncomplete(IMPORTED, leftoverAge);
 	}
 
-	private static void removeLeftovers(Path dir, int depth) {
-		if (!Files.isDirectory(dir)) {
-			return;
+	/**
+	 * Removes what earlier attempts at one job left incomplete, whatever its age: safe once this process
+	 * alone runs the job, as when it has just claimed it.
+	 */
+	public void removeIncomplete(String jobId) {
+		removeIncomplete(job(jobId), Duration.ZERO);
+	}
+
+	private void removeIncomplete(String prefix, Duration olderThan) {
+		try {
+			objects.removeIncomplete(prefix, METADATA, olderThan);
 		}
-		try (Stream<Path> paths = Files.walk(dir, depth)) {
-			paths.filter(DurableFiles::isLeftover).toList().forEach(DurableFiles::deleteQuietly);
-		}
-		catch (IOException ex) {
-			throw new StoreException("Cannot scan " + dir + ": " + ex.getMessage(), ex);
+		catch (IOException | RuntimeException ex) {
+			throw new StoreException("Cannot scan " + objects.locate(prefix) + ": " + DurableFiles.describe(ex), ex);
 		}
 	}
 
 	private List<Checkpoint> epochCheckpoints(String jobId) {
-		Path dir = checkpointsDir(jobId);
-		if (!Files.isDirectory(dir)) {
-			return List.of();
-		}
-		try (Stream<Path> children = Files.list(dir)) {
-			return children.filter(child -> EPOCH_DIR.matcher(child.getFileName().toString()).matches())
-				.map(child -> read(jobId, child, false))
-				.flatMap(Optional::stream)
-				.sorted(Comparator.comparingInt(Checkpoint::epoch))
-				.toList();
-		}
-		catch (IOException ex) {
-			throw new StoreException("Cannot list " + dir + ": " + ex.getMessage(), ex);
-		}
+		List<Checkpoint> checkpoints = new ArrayList<>();
+		sets(checkpoints(jobId)).forEach((set, content) -> {
+			if (EPOCH_SET.matcher(name(set)).matches()) {
+				checkpoint(jobId, set, false, content).ifPresent(checkpoints::add);
+			}
+		});
+		checkpoints.sort(Comparator.comparingInt(Checkpoint::epoch));
+		return checkpoints;
 	}
 
 	private void prune(String jobId) {
 		List<Checkpoint> checkpoints = epochCheckpoints(jobId);
 		for (int i = 0; i < checkpoints.size() - keep; i++) {
-			DurableFiles.deleteQuietly(checkpoints.get(i).directory());
+			deleteQuietly(checkpoints.get(i).location());
 		}
 	}
 
-	private Optional<Checkpoint> read(String jobId, Path dir, boolean finalModel) {
-		Path metadataFile = dir.resolve(METADATA);
-		Path parametersFile = dir.resolve(PARAMETERS);
-		if (!Files.isRegularFile(metadataFile) || !Files.isRegularFile(parametersFile)) {
+	/** The objects under {@code prefix}, by the set they belong to and then by name. */
+	private Map<String, Map<String, StoredObject>> sets(String prefix) {
+		try {
+			return objects.list(prefix)
+				.stream()
+				.collect(Collectors.groupingBy(StoredObject::parent, LinkedHashMap::new,
+						Collectors.toMap(StoredObject::name, object -> object, (a, b) -> a)));
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new StoreException("Cannot list " + objects.locate(prefix) + ": " + DurableFiles.describe(ex), ex);
+		}
+	}
+
+	private Optional<Checkpoint> read(String jobId, String set, boolean finalModel) {
+		return checkpoint(jobId, set, finalModel, sets(set).getOrDefault(set, Map.of()));
+	}
+
+	private Optional<Checkpoint> checkpoint(String jobId, String set, boolean finalModel,
+			Map<String, StoredObject> content) {
+		StoredObject marker = content.get(METADATA);
+		StoredObject parameters = content.get(PARAMETERS);
+		if (marker == null || parameters == null) {
 			return Optional.empty();
 		}
 		try {
-			Matcher epochDir = EPOCH_DIR.matcher(dir.getFileName().toString());
-			int epoch = epochDir.matches() ? Integer.parseInt(epochDir.group(1))
-					: json.readTree(metadataFile.toFile()).path("epoch").asInt();
-			long size = Files.size(metadataFile) + Files.size(parametersFile);
-			Checkpoint checkpoint = new Checkpoint(jobId, epoch, finalModel, dir,
-					Files.getLastModifiedTime(metadataFile).toInstant(), size);
-			unreadable.remove(dir);
+			Matcher epochSet = EPOCH_SET.matcher(name(set));
+			int epoch = epochSet.matches() ? Integer.parseInt(epochSet.group(1))
+					: readJson(marker.key(), EpochOnly.class).epoch();
+			Checkpoint checkpoint = new Checkpoint(jobId, epoch, finalModel, set, marker.lastModified(),
+					marker.size() + parameters.size());
+			unreadable.remove(objects.locate(set));
 			return Optional.of(checkpoint);
 		}
 		catch (IOException | RuntimeException ex) {
-			reportUnreadable(dir, metadataFile, ex);
+			reportUnreadable(set, ex);
 			return Optional.empty();
 		}
 	}
 
-	private void reportUnreadable(Path dir, Path file, Exception ex) {
-		String reason = "Cannot read " + file + ": " + DurableFiles.describe(ex);
-		if (!reason.equals(unreadable.put(dir, reason))) {
+	/** What an epoch-less set's sidecar is read for when listing; the rest is read when needed. */
+	private record EpochOnly(int epoch) {
+	}
+
+	/**
+	 * Fields it does not know are skipped: during a rolling update, a replica still on the older version
+	 * must not drop the models a newer one wrote.
+	 */
+	private <T> T readJson(String key, Class<T> type) throws IOException {
+		AtomicReference<T> value = new AtomicReference<>();
+		objects.read(key, in -> value
+			.set(json.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue((InputStream) in)));
+		return value.get();
+	}
+
+	private void reportUnreadable(String set, Exception ex) {
+		String where = objects.locate(set);
+		String reason = "Cannot read " + objects.locate(set + "/" + METADATA) + ": " + DurableFiles.describe(ex);
+		if (!reason.equals(unreadable.put(where, reason))) {
 			log.warn("Checkpoint left out: {}", reason);
 		}
 	}
 
-	private void write(Path target, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
+	private void write(String set, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
 		Map<String, StateWriter> files = new LinkedHashMap<>();
 		files.put(PARAMETERS, block::saveParameters);
 		if (optimizer != null) {
 			files.put(OPTIMIZER, optimizer);
 		}
-		// The sidecar last: a folder with it is known complete even before the rename.
+		// The sidecar last: it is the commit marker, so a set with it is known complete.
 		files.put(METADATA, out -> out.write(json.writeValueAsBytes(metadata)));
 		try {
-			DurableFiles.writeDirectory(target, files);
+			objects.writeSet(set, files);
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new StoreException("Cannot write the checkpoint " + target + ": " + DurableFiles.describe(ex), ex);
+			throw new StoreException(
+					"Cannot write the checkpoint " + objects.locate(set) + ": " + DurableFiles.describe(ex), ex);
 		}
 	}
 
-	private Path checkpointsDir(String jobId) {
-		return jobDir(jobId).resolve("checkpoints");
+	/** Superseded sets: what cannot be removed now is left for the clean-up at the next start. */
+	private void deleteQuietly(String set) {
+		try {
+			objects.deleteSet(set, METADATA);
+		}
+		catch (IOException | RuntimeException ex) {
+			log.debug("Left {} for the next clean-up: {}", objects.locate(set), DurableFiles.describe(ex));
+		}
 	}
 
-	private Path importedDir(String modelId) {
+	private static String name(String set) {
+		return set.substring(set.lastIndexOf('/') + 1);
+	}
+
+	private static String checkpoints(String jobId) {
+		return job(jobId) + "/" + CHECKPOINTS;
+	}
+
+	private static String imported(String modelId) {
 		if (!JobIds.isValid(modelId)) {
 			throw new IllegalArgumentException("Not a valid model id: " + modelId);
 		}
-		return importedDir.resolve(modelId);
+		return IMPORTED + "/" + modelId;
 	}
 
-	private Path jobDir(String jobId) {
+	private static String job(String jobId) {
 		if (!JobIds.isValid(jobId)) {
 			throw new IllegalArgumentException("Not a valid job id: " + jobId);
 		}
-		return jobsDir.resolve(jobId);
+		return JOBS + "/" + jobId;
 	}
 
 }

@@ -1,38 +1,26 @@
 package io.atelier.store;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import io.atelier.system.AtelierProperties;
-
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * Ready only if the data directory takes a write: jobs checkpoint into it and record themselves in it.
+ * Ready only if the store of checkpoints and models takes a write: the data directory, or the bucket
+ * when {@code atelier.storage.type} is {@code s3}.
  */
 @Component
 class DataVolumeHealthIndicator extends AbstractHealthIndicator {
 
-	private final Path dataDir;
+	private final ObjectStore objects;
 
-	DataVolumeHealthIndicator(AtelierProperties atelier) {
-		super("The data directory is not writable");
-		this.dataDir = atelier.dataDir();
+	DataVolumeHealthIndicator(ObjectStore objects) {
+		super("The store of checkpoints and models does not take a write");
+		this.objects = objects;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) throws Exception {
-		Files.createDirectories(dataDir);
-		Path probe = Files.createTempFile(dataDir, ".health-", ".probe");
-		try {
-			Files.write(probe, new byte[] { 1 });
-		}
-		finally {
-			Files.deleteIfExists(probe);
-		}
-		builder.up().withDetail("usableBytes", Files.getFileStore(dataDir).getUsableSpace());
+		builder.up().withDetails(objects.probe());
 	}
 
 }

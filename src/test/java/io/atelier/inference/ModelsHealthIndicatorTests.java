@@ -1,6 +1,5 @@
 package io.atelier.inference;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +19,7 @@ class ModelsHealthIndicatorTests {
 	@Test
 	void aModelWhoseSidecarCannotBeReadIsShownWithItsPath() {
 		given(models.list()).willReturn(List.of());
-		given(models.unreadable()).willReturn(Map.of(Path.of("/data/jobs/j1/model"),
+		given(models.unreadable()).willReturn(Map.of("/data/jobs/j1/model",
 				"Cannot read /data/jobs/j1/model/checkpoint.json: Unexpected end-of-input"));
 		Health health = new ModelsHealthIndicator(models).health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);

@@ -1,5 +1,6 @@
 package io.atelier.security;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class ApiKeyAuthenticationProviderTests {
 	private static final String PREDICTOR = "b".repeat(32);
 
 	private final ApiKeyAuthenticationProvider provider = new ApiKeyAuthenticationProvider(
-			new SecurityProperties(List.of(TRAINER), List.of("c".repeat(33), PREDICTOR), true, false));
+			new SecurityProperties(List.of(TRAINER), List.of("c".repeat(33), PREDICTOR), true, false, null,
+					Duration.ofSeconds(5)));
 
 	@Test
 	void aKnownKeyAuthenticatesWithItsRoleUnderANameThatIsNotTheKey() {
@@ -48,7 +50,8 @@ class ApiKeyAuthenticationProviderTests {
 	void aShortKeyStopsStartUpWithoutShowingTheKey() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> new ApiKeyAuthenticationProvider(
-					new SecurityProperties(List.of(), List.of(PREDICTOR, "tooshort-secret"), true, false)))
+					new SecurityProperties(List.of(), List.of(PREDICTOR, "tooshort-secret"), true, false, null,
+							Duration.ofSeconds(5))))
 			.withMessageContaining("predictor-2", "atelier.security.predictor-keys[1]", "32 characters")
 			.withMessageNotContaining("tooshort-secret");
 	}

@@ -6,7 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
 import io.atelier.AtelierClient;
-import io.atelier.dataset.IdxFixtures;
+import io.atelier.testing.FixtureService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,11 +39,7 @@ class SecurityIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 200, 100);
-		registry.add("atelier.data-dir", () -> tmp.resolve("data").toString());
-		registry.add("atelier.datasets.fashion-mnist.dir", fixtures::toString);
-		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
-		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");
+		FixtureService.register(registry, tmp, 200, 100);
 		registry.add("atelier.security.trainer-keys", () -> TRAINER);
 		registry.add("atelier.security.predictor-keys", () -> PREDICTOR);
 	}

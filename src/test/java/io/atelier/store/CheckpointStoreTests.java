@@ -2,35 +2,55 @@ package io.atelier.store;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import io.atelier.network.Architecture;
 import io.atelier.system.AtelierProperties;
 import io.atelier.system.Role;
+import io.atelier.testing.S3Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The same rules on a folder and in an S3 bucket (a real S3 server, S3Proxy). */
+@ParameterizedClass
+@EnumSource(StorageProperties.Type.class)
 class CheckpointStoreTests {
 
 	private static final String JOB = "job-1";
 
+	@RegisterExtension
+	static final S3Server s3 = new S3Server();
+
+	@Parameter
+	StorageProperties.Type type;
+
 	@TempDir
 	Path dataDir;
+
+	private ObjectStore objects;
 
 	private CheckpointStore store;
 
@@ -38,20 +58,26 @@ class CheckpointStoreTests {
 
 	@BeforeEach
 	void setUp() {
-		store = new CheckpointStore(new AtelierProperties(dataDir, Role.ALL), new StoreProperties(2), JsonMapper.builder().build());
+		objects = objectStore(s3.bucket());
+		store = checkpointStore(Duration.ZERO);
 		model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 3);
 	}
 
 	@AfterEach
-	void tearDown() {
+	void tearDown() throws Exception {
 		model.close();
+		if (objects instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
 	}
 
 	@Test
-	void savesParametersAndSidecarUnderTheJob() {
+	void savesParametersAndSidecarUnderTheJob() throws IOException {
 		Checkpoint checkpoint = store.save(JOB, model.getBlock(), null, metadata(1));
-		assertThat(checkpoint.directory()).isEqualTo(dataDir.resolve("jobs/job-1/checkpoints/epoch-0001"));
-		assertThat(checkpoint.directory().resolve("parameters.params")).isNotEmptyFile();
+		assertThat(checkpoint.location()).isEqualTo("jobs/job-1/checkpoints/epoch-0001");
+		assertThat(objects.list(checkpoint.location())).filteredOn(object -> object.name().equals("parameters.params"))
+			.singleElement()
+			.satisfies(parameters -> assertThat(parameters.size()).isPositive());
 		assertThat(checkpoint.epoch()).isEqualTo(1);
 		assertThat(checkpoint.finalModel()).isFalse();
 		CheckpointMetadata read = store.metadata(checkpoint).orElseThrow();
@@ -73,7 +99,7 @@ class CheckpointStoreTests {
 	}
 
 	@Test
-	void prunesToTheConfiguredNumberButKeepsTheFinalModel() {
+	void prunesToTheConfiguredNumberButKeepsTheFinalModel() throws IOException {
 		for (int epoch = 1; epoch <= 4; epoch++) {
 			store.save(JOB, model.getBlock(), null, metadata(epoch));
 		}
@@ -81,52 +107,79 @@ class CheckpointStoreTests {
 		List<Checkpoint> checkpoints = store.list(JOB);
 		assertThat(checkpoints).extracting(Checkpoint::epoch).containsExactly(3, 4, 4);
 		assertThat(checkpoints).extracting(Checkpoint::finalModel).containsExactly(false, false, true);
-		assertThat(dataDir.resolve("jobs/job-1/checkpoints/epoch-0001")).doesNotExist();
+		assertThat(objects.list("jobs/job-1/checkpoints/epoch-0001")).isEmpty();
 	}
 
 	@Test
 	void aFailedWriteLeavesNoCheckpointAndKeepsThePreviousOne() throws IOException {
 		store.save(JOB, model.getBlock(), null, metadata(1));
-		byte[] before = Files.readAllBytes(dataDir.resolve("jobs/job-1/checkpoints/epoch-0001/parameters.params"));
+		byte[] before = content("jobs/job-1/checkpoints/epoch-0001/parameters.params");
 		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), null, metadata(2))).isInstanceOf(StoreException.class)
 			.hasMessageContaining("epoch-0002")
 			.hasMessageContaining("disk full");
 		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(1);
-		assertThat(entries(dataDir.resolve("jobs/job-1/checkpoints"))).containsExactly("epoch-0001");
-		assertThat(dataDir.resolve("jobs/job-1/checkpoints/epoch-0001/parameters.params")).hasBinaryContent(before);
+		assertThat(sets("jobs/job-1/checkpoints")).containsExactly("epoch-0001");
+		assertThat(content("jobs/job-1/checkpoints/epoch-0001/parameters.params")).isEqualTo(before);
+		if (type == StorageProperties.Type.FILESYSTEM) {
+			assertThat(entries(dataDir.resolve("jobs/job-1/checkpoints"))).containsExactly("epoch-0001");
+		}
 	}
 
 	@Test
-	void rewritingAnEpochReplacesItWhole() {
+	void rewritingAnEpochReplacesItWhole() throws IOException {
 		store.save(JOB, model.getBlock(), null, metadata(1));
 		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), null, metadata(1))).isInstanceOf(StoreException.class);
 		assertThat(store.list(JOB)).hasSize(1);
 		store.save(JOB, model.getBlock(), null, metadata(1));
-		assertThat(entries(dataDir.resolve("jobs/job-1/checkpoints"))).containsExactly("epoch-0001");
+		assertThat(sets("jobs/job-1/checkpoints")).containsExactly("epoch-0001");
+	}
+
+	@Test
+	void aRewrittenSetKeepsNothingOfTheOldOne() throws IOException {
+		store.saveResumePoint(JOB, model.getBlock(), out -> out.writeInt(42), metadata(1));
+		Checkpoint rewritten = store.saveResumePoint(JOB, model.getBlock(), null, metadata(1));
+		assertThat(store.loadOptimizer(rewritten, in -> {
+		})).isFalse();
+		assertThat(objects.list(rewritten.location())).extracting(StoredObject::name)
+			.containsExactlyInAnyOrder("parameters.params", "checkpoint.json");
 	}
 
 	@Test
 	void whatACrashLeftHalfWrittenIsNeverListedAndIsRemovedOnStart() throws IOException {
 		store.save(JOB, model.getBlock(), null, metadata(1));
-		Path crashed = Files.createDirectories(dataDir.resolve("jobs/job-1/checkpoints/.tmp-epoch-0002-abc"));
-		Files.write(crashed.resolve("parameters.params"), new byte[] { 1, 2 });
-		Path noSidecar = Files.createDirectories(dataDir.resolve("jobs/job-1/checkpoints/epoch-0003"));
-		Files.write(noSidecar.resolve("parameters.params"), new byte[] { 1, 2 });
+		String crashed = leaveHalfWritten("jobs/job-1/checkpoints", "epoch-0002");
+		objects.put("jobs/job-1/checkpoints/epoch-0003/parameters.params", out -> out.write(new byte[] { 1, 2 }));
 		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(1);
 		store.removeIncomplete();
-		assertThat(crashed).doesNotExist();
+		assertGone(crashed);
+		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(1);
 	}
 
 	@Test
-	void anUnwritableVolumeFailsWithAClearError() throws IOException {
-		Files.createDirectories(dataDir.resolve("jobs"));
-		Files.writeString(dataDir.resolve("jobs/job-1"), "a file where a folder should be");
+	void leftoversYoungerThanTheConfiguredAgeAreLeftToTheirWriter() throws IOException {
+		String writing = leaveHalfWritten("jobs/job-1/checkpoints", "epoch-0002");
+		checkpointStore(Duration.ofHours(1)).removeIncomplete();
+		assertPresent(writing);
+		store.removeIncomplete(JOB);
+		assertGone(writing);
+	}
+
+	@Test
+	void aStoreThatRefusesWritesFailsWithAClearError() throws IOException {
+		if (type == StorageProperties.Type.FILESYSTEM) {
+			Files.createDirectories(dataDir.resolve("jobs"));
+			Files.writeString(dataDir.resolve("jobs/job-1"), "a file where a folder should be");
+		}
+		else {
+			objects = objectStore("no-such-bucket");
+			store = checkpointStore(Duration.ZERO);
+		}
 		assertThatThrownBy(() -> store.save(JOB, model.getBlock(), null, metadata(1))).isInstanceOf(StoreException.class)
-			.hasMessageStartingWith("Cannot write the checkpoint");
+			.hasMessageStartingWith("Cannot write the checkpoint " + objects.locate("jobs/job-1/checkpoints/epoch-0001"));
 	}
 
 	@Test
-	void refusesJobIdsThatCouldEscapeTheVolume() {
+	void refusesJobIdsThatCouldEscapeTheStore() {
 		for (String id : List.of("../etc", "a/b", "", ".hidden", "x".repeat(65))) {
 			assertThatThrownBy(() -> store.list(id)).as(id).isInstanceOf(IllegalArgumentException.class);
 		}
@@ -141,12 +194,14 @@ class CheckpointStoreTests {
 	}
 
 	@Test
-	void aCorruptSidecarIsReportedWithItsPathNotSilentlyDropped() throws IOException {
+	void aCorruptSidecarIsReportedWithItsLocationNotSilentlyDropped() throws IOException {
 		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
-		Files.writeString(saved.directory().resolve(CheckpointStore.METADATA), "{ not json");
+		objects.put(saved.location() + "/" + CheckpointStore.METADATA,
+				out -> out.write("{ not json".getBytes(StandardCharsets.UTF_8)));
 		assertThat(store.finalModels()).isEmpty();
-		assertThat(store.unreadable()).containsOnlyKeys(saved.directory());
-		assertThat(store.unreadable().get(saved.directory())).contains(CheckpointStore.METADATA);
+		String where = objects.locate(saved.location());
+		assertThat(store.unreadable()).containsOnlyKeys(where);
+		assertThat(store.unreadable().get(where)).contains(CheckpointStore.METADATA);
 
 		store.saveFinal(JOB, model.getBlock(), metadata(1));
 		assertThat(store.finalModels()).hasSize(1);
@@ -156,11 +211,23 @@ class CheckpointStoreTests {
 	@Test
 	void aSidecarWithoutAnInputIsFashionMnists() throws IOException {
 		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
-		Path sidecar = saved.directory().resolve(CheckpointStore.METADATA);
-		Files.writeString(sidecar, Files.readString(sidecar).replaceAll("\\\"input\\\":\\{[^}]*\\},", ""));
+		String sidecar = saved.location() + "/" + CheckpointStore.METADATA;
+		String withoutInput = new String(content(sidecar), StandardCharsets.UTF_8)
+			.replaceAll("\\\"input\\\":\\{[^}]*\\},", "");
+		objects.put(sidecar, out -> out.write(withoutInput.getBytes(StandardCharsets.UTF_8)));
 		CheckpointMetadata read = store.metadata(saved).orElseThrow();
 		assertThat(read.input()).isNull();
 		assertThat(read.inputOrDefault()).isEqualTo(CheckpointMetadata.FASHION_MNIST_INPUT);
+	}
+
+	@Test
+	void aSidecarFromANewerVersionIsStillRead() throws IOException {
+		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		String sidecar = saved.location() + "/" + CheckpointStore.METADATA;
+		String newer = new String(content(sidecar), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"addedLater\":1,");
+		objects.put(sidecar, out -> out.write(newer.getBytes(StandardCharsets.UTF_8)));
+		assertThat(store.finalModels()).hasSize(1);
+		assertThat(store.metadata(saved)).isPresent();
 	}
 
 	@Test
@@ -174,24 +241,83 @@ class CheckpointStoreTests {
 		CheckpointMetadata imported = new CheckpointMetadata("m-1", 0, "seed-cnn", null, List.of("a", "b"),
 				new CheckpointMetadata.Input(1, 28, 28), null, null, Instant.now(), "mine");
 		Checkpoint saved = store.saveImported("m-1", model.getBlock(), imported);
-		Path crashed = Files.createDirectories(dataDir.resolve("imported/.tmp-m-2-abc"));
+		String crashed = leaveHalfWritten("imported", "m-2");
 
-		assertThat(saved.directory()).isEqualTo(dataDir.resolve("imported/m-1"));
+		assertThat(saved.location()).isEqualTo("imported/m-1");
 		assertThat(store.importedModels()).extracting(Checkpoint::jobId).containsExactly("m-1");
 		assertThat(store.finalModels()).extracting(Checkpoint::jobId).containsExactly(JOB);
 		assertThat(store.metadata(saved).orElseThrow().name()).isEqualTo("mine");
 		store.removeIncomplete();
-		assertThat(crashed).doesNotExist();
+		assertGone(crashed);
+		assertThat(store.importedModels()).extracting(Checkpoint::jobId).containsExactly("m-1");
 	}
 
 	@Test
-	void deletingAJobsModelRemovesItsFinalModelAndCheckpointsWhole() {
+	void deletingAJobsModelRemovesItsFinalModelAndCheckpointsWhole() throws IOException {
 		store.save(JOB, model.getBlock(), null, metadata(1));
 		store.saveFinal(JOB, model.getBlock(), metadata(1));
 		store.deleteModel(JOB);
 		assertThat(store.finalModels()).isEmpty();
 		assertThat(store.list(JOB)).isEmpty();
-		assertThat(entries(dataDir.resolve("jobs/job-1"))).isEmpty();
+		assertThat(objects.list("jobs/job-1")).isEmpty();
+	}
+
+	/** A fresh bucket prefix per test, so that tests share the server but nothing else. */
+	private ObjectStore objectStore(String bucket) {
+		var storage = new StorageProperties(type, new StorageProperties.S3(s3.endpoint(), bucket, "us-east-1",
+				S3Server.ACCESS_KEY, S3Server.SECRET_KEY, true, "t-" + UUID.randomUUID()), Duration.ZERO);
+		return new StorageConfiguration().objectStore(storage, new AtelierProperties(dataDir, Role.ALL));
+	}
+
+	private CheckpointStore checkpointStore(Duration leftoverAge) {
+		return new CheckpointStore(objects, new StoreProperties(2),
+				new StorageProperties(type, new StorageProperties.S3(URI.create("http://unused"), "unused", "us-east-1",
+						null, null, false, ""), leftoverAge),
+				JsonMapper.builder().build());
+	}
+
+	/**
+	 * What a writer that died mid-checkpoint leaves: on a folder, a set under its hidden temporary name;
+	 * in a bucket, its parameters without the marker. Returns where it is.
+	 */
+	private String leaveHalfWritten(String parent, String set) throws IOException {
+		if (type == StorageProperties.Type.FILESYSTEM) {
+			Path crashed = Files.createDirectories(dataDir.resolve(parent).resolve(".tmp-" + set + "-abc"));
+			Files.write(crashed.resolve("parameters.params"), new byte[] { 1, 2 });
+			return crashed.toString();
+		}
+		objects.put(parent + "/" + set + "/parameters.params", out -> out.write(new byte[] { 1, 2 }));
+		return parent + "/" + set;
+	}
+
+	private void assertGone(String leftover) throws IOException {
+		if (type == StorageProperties.Type.FILESYSTEM) {
+			assertThat(Path.of(leftover)).doesNotExist();
+		}
+		else {
+			assertThat(objects.list(leftover)).isEmpty();
+		}
+	}
+
+	private void assertPresent(String leftover) throws IOException {
+		if (type == StorageProperties.Type.FILESYSTEM) {
+			assertThat(Path.of(leftover)).exists();
+		}
+		else {
+			assertThat(objects.list(leftover)).isNotEmpty();
+		}
+	}
+
+	/** The sets under a prefix that hold anything, by name. */
+	private List<String> sets(String prefix) throws IOException {
+		return objects.list(prefix).stream().map(StoredObject::parent).map(p -> p.substring(p.lastIndexOf('/') + 1))
+			.distinct().sorted().toList();
+	}
+
+	private byte[] content(String key) throws IOException {
+		AtomicReference<byte[]> bytes = new AtomicReference<>();
+		objects.read(key, in -> bytes.set(in.readAllBytes()));
+		return bytes.get();
 	}
 
 	private static CheckpointMetadata metadata(int epoch) {
