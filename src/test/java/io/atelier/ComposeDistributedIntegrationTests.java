@@ -37,7 +37,7 @@ class ComposeDistributedIntegrationTests {
 	void aJobWhoseWorkerIsKilledFinishesOnTheOtherWorker() throws Exception {
 		int port = FreePorts.next();
 		compose = ComposeProject.of("docker-compose.distributed.yml",
-				Map.of("ATELIER_IMAGE", "atelier-compose-test", "ATELIER_PORT", String.valueOf(port),
+				Map.of("ATELIER_IMAGE", "atelier-compose-distributed-test", "ATELIER_PORT", String.valueOf(port),
 						"ATELIER_TRAINER_KEY", TRAINER_KEY, "ATELIER_DB_PASSWORD", randomPassword(), "POSTGRES_IMAGE",
 						System.getenv().getOrDefault("POSTGRES_IMAGE", "atelier-postgres")));
 
@@ -51,8 +51,8 @@ class ComposeDistributedIntegrationTests {
 						"healthy"::equals);
 		}
 
-		// Small batches, so that an epoch lasts long enough to be caught after the first.
-		String id = api.startJob("{\"epochs\": 3, \"trainLimit\": 2000, \"batchSize\": 4, \"seed\": 11}");
+		// Batches of 32: an epoch lasts long enough (about 25 s on two busy cores) to be caught after the first.
+		String id = api.startJob("{\"epochs\": 3, \"trainLimit\": 2000, \"batchSize\": 32, \"seed\": 11}");
 		JsonNode running = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
 			.until(() -> job(api, id), job -> job.path("history").size() >= 1 || isFinished(job));
 		assertThat(running.path("state").asString()).as("still running after its first epoch: %s", running)
