@@ -62,7 +62,10 @@ public final class ComposeProject {
 		return execute(command);
 	}
 
-	/** Keeps every service's log in {@code target/} for a failure's diagnosis, then removes the project and its volumes. */
+	/**
+	 * Keeps every service's log in {@code target/}, for a failure's diagnosis, then removes the
+	 * project and its volumes.
+	 */
 	public void down() throws IOException, InterruptedException {
 		try {
 			Files.writeString(Path.of("target", name + ".log"), run("logs", "--no-color", "--timestamps"));
