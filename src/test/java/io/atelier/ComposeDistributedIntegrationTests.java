@@ -76,6 +76,9 @@ class ComposeDistributedIntegrationTests {
 			.containsExactly(1, 2, 3);
 		assertThat(compose.docker("inspect", "-f", "{{.State.Running}} {{.State.ExitCode}}", killed).strip())
 			.as("the killed worker stayed down").isEqualTo("false 137");
+		// The API replica takes in models that workers saved on its next refresh (atelier.inference.refresh-interval).
+		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+			.until(() -> api.get("/models").body().contains(id));
 		assertThat(api.predictBlackImage()).as("the API serves the model the worker saved").contains(id);
 	}
 
