@@ -19,6 +19,7 @@ import io.atelier.training.EpochTotals;
 import io.atelier.training.Evaluation;
 import io.atelier.training.PyTorchAdam;
 import io.atelier.training.TrainingRun;
+import io.atelier.training.TrainingSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -89,7 +90,7 @@ class JobRunner {
 				// The checkpoint may hold an epoch the database missed, if the crash came between the two.
 				fenced(jobs.addEpochIfMissing(lease, resume.previous()));
 			}
-			Evaluation evaluation = new TrainingRun(hyperparameters.spec(), dataset, recorder, stop, resume).run();
+			Evaluation evaluation = run(claim, dataset, recorder, stop, resume);
 			completion.succeeded(lease, evaluation);
 		}
 		catch (TrainingRun.CancelledException ex) {
@@ -114,6 +115,26 @@ class JobRunner {
 		catch (RuntimeException | Error ex) {
 			log.error("Job {} failed", id, ex);
 			completion.failed(lease, "Training failed: " + ex);
+		}
+	}
+
+	/** Runs from where the job stopped; a resume point that cannot be loaded gives way to the last epoch. */
+	private Evaluation run(Claim claim, LabeledDataset dataset, Recorder recorder, BooleanSupplier stop,
+			TrainingRun.Resume resume) {
+		TrainingSpec spec = claim.job().hyperparameters().spec();
+		try {
+			return new TrainingRun(spec, dataset, recorder, stop, resume).run();
+		}
+		catch (StoredResume.UnreadableResumePoint ex) {
+			String id = claim.lease().jobId();
+			TrainingRun.Resume fallback = StoredResume.afterLastEpoch(id, store, json).orElse(null);
+			String reason = "Its resume point could not be read (" + ex.getMessage() + "); "
+					+ (fallback == null ? "restarted from the beginning: no epoch had finished"
+							: StoredResume.describe(fallback)) + " instead.";
+			log.warn("Job {}: {}", id, reason);
+			fenced(jobs.addResumption(claim.lease(), new Resumption(Instant.now().truncatedTo(ChronoUnit.MICROS),
+					fallback == null ? 1 : fallback.epoch(), 0, reason, claim.job().worker())));
+			return new TrainingRun(spec, dataset, recorder, stop, fallback).run();
 		}
 	}
 

@@ -25,30 +25,38 @@ final class StoredResume implements TrainingRun.State {
 
 	private final CheckpointStore store;
 
-	private StoredResume(Checkpoint checkpoint, CheckpointStore store) {
+	private final boolean resumePoint;
+
+	private StoredResume(Checkpoint checkpoint, CheckpointStore store, boolean resumePoint) {
 		this.checkpoint = checkpoint;
 		this.store = store;
+		this.resumePoint = resumePoint;
 	}
 
 	/** Where a job would continue: its resume point, else its last epoch checkpoint; empty for a fresh job. */
 	static Optional<TrainingRun.Resume> latest(String jobId, CheckpointStore store, JsonMapper json) {
 		return store.resumePoint(jobId)
 			.flatMap(point -> within(point, store, json))
-			.or(() -> store.lastEpoch(jobId).flatMap(last -> after(last, store, json)));
+			.or(() -> afterLastEpoch(jobId, store, json));
+	}
+
+	/** Where a job continues when its resume point cannot be used: after its last epoch checkpoint. */
+	static Optional<TrainingRun.Resume> afterLastEpoch(String jobId, CheckpointStore store, JsonMapper json) {
+		return store.lastEpoch(jobId).flatMap(last -> after(last, store, json));
 	}
 
 	/** From a resume point: the same epoch, after the batches its totals count. */
 	private static Optional<TrainingRun.Resume> within(Checkpoint point, CheckpointStore store, JsonMapper json) {
 		return store.metadata(point)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch(),
-					json.convertValue(metadata.metrics(), EpochTotals.class), null, new StoredResume(point, store)));
+					json.convertValue(metadata.metrics(), EpochTotals.class), null, new StoredResume(point, store, true)));
 	}
 
 	/** From an epoch checkpoint: the next epoch, from its first batch. */
 	private static Optional<TrainingRun.Resume> after(Checkpoint last, CheckpointStore store, JsonMapper json) {
 		return store.metadata(last)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch() + 1, EpochTotals.NONE,
-					json.convertValue(metadata.metrics(), EpochResult.class), new StoredResume(last, store)));
+					json.convertValue(metadata.metrics(), EpochResult.class), new StoredResume(last, store, false)));
 	}
 
 	/** In words, for the job's record of resumptions. */
@@ -61,16 +69,40 @@ final class StoredResume implements TrainingRun.State {
 
 	@Override
 	public void restoreParameters(Model model) {
-		store.loadParameters(checkpoint, model.getBlock(), model.getNDManager());
+		restoring(() -> store.loadParameters(checkpoint, model.getBlock(), model.getNDManager()));
 	}
 
 	@Override
 	public void restoreOptimizer(PyTorchAdam optimizer, Model model) {
-		if (!store.loadOptimizer(checkpoint,
-				in -> optimizer.load(model.getBlock().getParameters(), in, model.getNDManager()))) {
-			log.warn("Job {}: its checkpoint has no optimizer state, so Adam's moments start again from zero",
-					checkpoint.jobId());
+		restoring(() -> {
+			if (!store.loadOptimizer(checkpoint,
+					in -> optimizer.load(model.getBlock().getParameters(), in, model.getNDManager()))) {
+				log.warn("Job {}: its checkpoint has no optimizer state, so Adam's moments start again from zero",
+						checkpoint.jobId());
+			}
+		});
+	}
+
+	/** A resume point that fails to load is given up for the last epoch; an epoch checkpoint's failure is the job's. */
+	private void restoring(Runnable load) {
+		try {
+			load.run();
 		}
+		catch (RuntimeException ex) {
+			if (!resumePoint) {
+				throw ex;
+			}
+			throw new UnreadableResumePoint(ex);
+		}
+	}
+
+	/** The resume point saved within an epoch is there, but cannot be loaded. */
+	static final class UnreadableResumePoint extends RuntimeException {
+
+		UnreadableResumePoint(RuntimeException cause) {
+			super(cause.getMessage(), cause);
+		}
+
 	}
 
 }

@@ -103,6 +103,34 @@ class JobRestartIntegrationTests {
 	}
 
 	@Test
+	void aResumePointThatCannotBeReadGivesWayToTheLastEpochCheckpoint() throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
+		String running;
+		try (ConfigurableApplicationContext context = start(fixtures)) {
+			JobService service = context.getBean(JobService.class);
+			running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null)).id();
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				JobView job = service.find(running).orElseThrow();
+				return job.progress().epoch() == 2 && job.progress().batch() >= 10;
+			});
+		}
+		Path parameters = tmp.resolve("data/jobs/" + running + "/resume/parameters.params");
+		assertThat(parameters).exists();
+		java.nio.file.Files.write(parameters, new byte[] { 1, 2, 3 });
+		try (ConfigurableApplicationContext context = start(fixtures)) {
+			JobService service = context.getBean(JobService.class);
+			awaitState(service, running, JobState.SUCCEEDED);
+			JobView job = service.find(running).orElseThrow();
+			assertThat(job.history()).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
+			assertThat(job.resumes()).hasSize(2);
+			assertThat(job.resumes().get(1).reason()).startsWith("Its resume point could not be read")
+				.contains("resumed at epoch 2 from the checkpoint of epoch 1 instead");
+			assertThat(job.resumes().get(1).fromEpoch()).isEqualTo(2);
+			assertThat(job.resumes().get(1).fromBatch()).isZero();
+		}
+	}
+
+	@Test
 	void withOnRestartFailAnInterruptedJobEndsFailedInsteadOfResuming() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String crashed;
