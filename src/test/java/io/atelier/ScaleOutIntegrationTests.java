@@ -158,6 +158,25 @@ class ScaleOutIntegrationTests {
 				.isEqualTo(older));
 	}
 
+	@Test
+	void anApiReplicaThatDoesNotRunTheJobStreamsItsProgressEpochsAndEnd() throws Exception {
+		AtelierClient api = client("api-1");
+		String id = api.startJob("{\"epochs\": 2, \"trainLimit\": 500, \"batchSize\": 5, \"seed\": 3}");
+		java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient()
+			.send(api.request("/jobs/" + id + "/events").timeout(Duration.ofMinutes(3)).GET().build(),
+					java.net.http.HttpResponse.BodyHandlers.ofLines());
+		assertThat(stream.statusCode()).isEqualTo(200);
+		List<String> names = stream.body()
+			.filter(line -> line.startsWith("event:"))
+			.map(line -> line.substring("event:".length()).strip())
+			.takeWhile(name -> !name.equals("end"))
+			.toList();
+		assertThat(names).first().isEqualTo("state");
+		assertThat(names).contains("progress");
+		assertThat(names).filteredOn("epoch"::equals).hasSize(2);
+		assertThat(job(api, id).path("state").asString()).isEqualTo("SUCCEEDED");
+	}
+
 	/** A 3-epoch job of 200 batches an epoch, seeded, on whichever worker claims it. */
 	private static final String JOB = "{\"epochs\": 3, \"batchSize\": 5, \"seed\": 7}";
 

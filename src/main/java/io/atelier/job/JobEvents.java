@@ -87,6 +87,11 @@ class JobEvents {
 		}
 	}
 
+	/** The jobs someone is following here now. */
+	java.util.Set<String> followed() {
+		return java.util.Set.copyOf(subscribers.keySet());
+	}
+
 	@PreDestroy
 	void close() {
 		subscribers.values().forEach(list -> list.forEach(subscriber -> subscriber.emitter.complete()));
