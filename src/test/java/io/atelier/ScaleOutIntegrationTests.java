@@ -177,8 +177,8 @@ class ScaleOutIntegrationTests {
 		assertThat(job(api, id).path("state").asString()).isEqualTo("SUCCEEDED");
 	}
 
-	/** A 3-epoch job of 200 batches an epoch, seeded, on whichever worker claims it. */
-	private static final String JOB = "{\"epochs\": 3, \"batchSize\": 5, \"seed\": 7}";
+	/** A 3-epoch job of 100 batches an epoch, seeded, on whichever worker claims it. */
+	private static final String JOB = "{\"epochs\": 3, \"batchSize\": 5, \"trainLimit\": 500, \"seed\": 7}";
 
 	/** Waits until the job has trained 20 batches of its second epoch, and answers the worker running it. */
 	private static String awaitWithinEpochTwo(AtelierClient api, String id) {
