@@ -76,7 +76,7 @@ final class ArchiveEntries implements AutoCloseable {
 				inflated += n;
 				if (inflated > budget || out.size() + n > Integer.MAX_VALUE - 16) {
 					throw DatasetProblems.tooLarge("The archive's images inflate to more than "
-							+ limits.maxUncompressedSize() + " (atelier.datasets.uploads.max-uncompressed-size).");
+							+ limits.maxUncompressedSize().toBytes() + " bytes (atelier.datasets.uploads.max-uncompressed-size).");
 				}
 				out.write(buffer, 0, n);
 			}

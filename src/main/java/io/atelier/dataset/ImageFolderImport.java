@@ -133,7 +133,7 @@ final class ImageFolderImport {
 		long bytes = (long) images * input.channels() * input.height() * input.width();
 		if (bytes > limits.maxStoredSize().toBytes()) {
 			throw DatasetProblems.tooLarge(images + " images of " + input.channels() + "x" + input.height() + "x"
-					+ input.width() + " take " + bytes + " bytes, more than the " + limits.maxStoredSize()
+					+ input.width() + " take " + bytes + " bytes, more than the " + limits.maxStoredSize().toBytes() + " bytes"
 					+ " a split may (atelier.datasets.uploads.max-stored-size); name a smaller height and width.");
 		}
 	}

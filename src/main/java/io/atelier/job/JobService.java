@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.atelier.dataset.DatasetRegistry;
+
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -30,8 +32,11 @@ class JobService {
 
 	private final JobProperties properties;
 
+	private final DatasetRegistry datasets;
+
 	JobService(JobRepository jobs, JobAdmission admission, JobQueue queue, JobViews views, JobEvents events,
-			JobMetrics metrics, JobProperties properties) {
+			JobMetrics metrics, JobProperties properties, DatasetRegistry datasets) {
+		this.datasets = datasets;
 		this.jobs = jobs;
 		this.admission = admission;
 		this.queue = queue;
@@ -41,7 +46,12 @@ class JobService {
 		this.properties = properties;
 	}
 
+	/** Admitted and recorded while no dataset is deleted, so a job never names one that is gone. */
 	JobView submit(Hyperparameters request) {
+		return datasets.whileUnchanged(() -> admitAndQueue(request));
+	}
+
+	private JobView admitAndQueue(Hyperparameters request) {
 		JobRecord job = JobRecord.queued(UUID.randomUUID().toString(), admission.admit(request),
 				Instant.now().truncatedTo(ChronoUnit.MICROS));
 		jobs.insert(job);

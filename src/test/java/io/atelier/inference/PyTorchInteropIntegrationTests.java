@@ -136,7 +136,7 @@ class PyTorchInteropIntegrationTests {
 		assertThat(metadata.path("architecture").asString()).isEqualTo("seed-cnn");
 		assertThat(json.readTree(metadata.path("classNames").asString()).get(9).asString()).isEqualTo("Ankle boot");
 		assertThat(json.readTree(metadata.path("input").asString()).toString())
-			.isEqualTo("{\"channels\":1,\"height\":28,\"width\":28,\"scale\":\"1/255\"}");
+			.isEqualTo("{\"channels\":1,\"height\":28,\"width\":28,\"scale\":\"1/255\",\"invertLight\":true}");
 	}
 
 	@Test
