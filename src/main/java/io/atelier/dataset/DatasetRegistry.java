@@ -80,6 +80,11 @@ public class DatasetRegistry {
 		});
 	}
 
+	boolean isUploaded(String name) {
+		DatasetSource source = sources.get(name);
+		return source != null && source.deletable();
+	}
+
 	boolean contains(String name) {
 		return sources.containsKey(name);
 	}

@@ -230,7 +230,7 @@ class ModelRegistry {
 			Object accuracy = metadata.metrics() == null ? null : metadata.metrics().get("testAccuracy");
 			return new ModelSummary(jobId(), metadata.epoch(), metadata.architecture(), metadata.dataset(),
 					metadata.classNames(), accuracy instanceof Number number ? number.doubleValue() : null,
-					checkpoint.savedAt(), isDefault, source, metadata.name());
+					checkpoint.savedAt(), isDefault, source, metadata.name(), metadata.inputOrDefault());
 		}
 
 	}
