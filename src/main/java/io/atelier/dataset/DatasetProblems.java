@@ -38,6 +38,12 @@ final class DatasetProblems {
 				+ ", queued or running; cancel them or wait for them to end.");
 	}
 
+	/** The data volume failed (full, read-only, gone): the request was fine, the service could not do it. */
+	static ErrorResponseException volume(String what, java.io.IOException ex) {
+		return Problems.error(HttpStatus.SERVICE_UNAVAILABLE, "Data volume error",
+				"The data volume could not " + what + ": " + ex + ".");
+	}
+
 	static ErrorResponseException notFound(String name) {
 		return Problems.error(HttpStatus.NOT_FOUND, "Unknown dataset", "There is no dataset named '" + name + "'.");
 	}

@@ -108,7 +108,7 @@ public class DatasetRegistry {
 		}
 	}
 
-	/** Forgets a dataset under the change lock, after {@code check} passes and before {@code delete} runs. */
+	/** Forgets a dataset under the change lock once {@code check} has passed and {@code delete} has removed it. */
 	void remove(String name, Runnable check, Runnable delete) {
 		changes.writeLock().lock();
 		try {
@@ -120,9 +120,9 @@ public class DatasetRegistry {
 				throw DatasetProblems.notDeletable(name);
 			}
 			check.run();
+			delete.run();
 			sources.remove(name);
 			loaded.remove(name);
-			delete.run();
 		}
 		finally {
 			changes.writeLock().unlock();

@@ -1,7 +1,6 @@
 package io.atelier.dataset;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -66,7 +65,7 @@ class DatasetUploads {
 			return view;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not store the dataset: " + ex.getMessage(), ex);
+			throw DatasetProblems.volume("store the dataset", ex);
 		}
 		finally {
 			if (staging != null) {
@@ -86,7 +85,7 @@ class DatasetUploads {
 				stored.delete(name);
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException("Could not delete dataset '" + name + "': " + ex.getMessage(), ex);
+				throw DatasetProblems.volume("delete dataset '" + name + "'", ex);
 			}
 		});
 	}
@@ -96,7 +95,7 @@ class DatasetUploads {
 			return stored.commit(staging, view) ? new UploadedSource(view, stored) : null;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw DatasetProblems.volume("store the dataset", ex);
 		}
 	}
 
