@@ -257,18 +257,7 @@ class ImageFolderImportTests {
 	}
 
 	private static byte[] gif() {
-		return encode(ImageFolderZips.gray(8, 8, 100), "gif");
-	}
-
-	private static byte[] encode(java.awt.image.BufferedImage image, String format) {
-		try {
-			java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-			javax.imageio.ImageIO.write(image, format, out);
-			return out.toByteArray();
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
+		return io.atelier.inference.TestImages.encode(ImageFolderZips.gray(8, 8, 100), "gif");
 	}
 
 }

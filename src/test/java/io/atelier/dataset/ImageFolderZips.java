@@ -6,14 +6,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32;
 
-import javax.imageio.ImageIO;
-
+import io.atelier.inference.TestImages;
 import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -73,11 +70,11 @@ public final class ImageFolderZips {
 	}
 
 	public static byte[] png(BufferedImage image) {
-		return encode(image, "png");
+		return TestImages.encode(image, "png");
 	}
 
 	public static byte[] jpeg(BufferedImage image) {
-		return encode(image, "jpeg");
+		return TestImages.encode(image, "jpeg");
 	}
 
 	/** A gray image of one value. */
@@ -93,17 +90,7 @@ public final class ImageFolderZips {
 
 	/** A valid PNG header claiming {@code width}×{@code height} pixels, followed by no image data. */
 	public static byte[] pngHeaderOnly(int width, int height) {
-		ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
-			.put((byte) 0).put((byte) 0).put((byte) 0);
-		ByteBuffer png = ByteBuffer.allocate(8 + 25);
-		png.put(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
-		png.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII));
-		png.put(ihdr.array());
-		CRC32 crc = new CRC32();
-		crc.update("IHDR".getBytes(StandardCharsets.US_ASCII));
-		crc.update(ihdr.array());
-		png.putInt((int) crc.getValue());
-		return png.array();
+		return TestImages.pngHeaderOnly(width, height);
 	}
 
 	/** Two classes of {@code perClass} small PNGs, the usual body around a test's one odd entry. */
@@ -153,19 +140,6 @@ public final class ImageFolderZips {
 			zip.finish();
 			zip.close();
 			return bytes.toByteArray();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static byte[] encode(BufferedImage image, String format) {
-		try {
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			if (!ImageIO.write(image, format, out)) {
-				throw new IllegalStateException("no writer for " + format);
-			}
-			return out.toByteArray();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
