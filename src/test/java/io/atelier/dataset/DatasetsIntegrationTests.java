@@ -181,6 +181,21 @@ class DatasetsIntegrationTests {
 	}
 
 	@Test
+	void aJobOnImagesSmallerThanTheNetworkTakesIsRefusedAtSubmission() {
+		Random random = new Random(4);
+		ImageFolderZips zip = ImageFolderZips.zip();
+		for (int i = 0; i < 4; i++) {
+			zip.file("a/" + i + ".png", ImageFolderZips.png(ImageFolderZips.shape(0, 12, 12, random)));
+			zip.file("b/" + i + ".png", ImageFolderZips.png(ImageFolderZips.shape(1, 12, 12, random)));
+		}
+		assertThat(upload("tiny", zip.build()).status()).isEqualTo(201);
+		Response refused = postJson("/jobs", "{\"dataset\": \"tiny\"}");
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(refused.body().path("detail").asString()).contains("12x12", "at least 16");
+		assertThat(delete("/datasets/tiny").status()).isEqualTo(204);
+	}
+
+	@Test
 	void hostileArchivesAreRefusedAsProblemsAndLeaveNothingBehind() {
 		List<String> before = uploads();
 		byte[] bomb = ImageFolderZips.zip().twoClasses(2).file("circle/bomb.png", new byte[16 << 20]).build();
