@@ -3,7 +3,7 @@ package io.atelier.dataset;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -83,15 +83,23 @@ final class StoredDatasets {
 
 	/** Publishes a staged dataset under its name in one rename; false if the name is taken on the volume. */
 	boolean commit(Path staging, DatasetView view) throws IOException {
+		Path target = root.resolve(view.name());
+		if (Files.exists(target)) {
+			return false;
+		}
 		Path metadata = staging.resolve(METADATA);
 		Files.write(metadata, json.writeValueAsBytes(view), StandardOpenOption.CREATE_NEW);
 		sync(metadata);
 		sync(staging);
 		try {
-			Files.move(staging, root.resolve(view.name()), StandardCopyOption.ATOMIC_MOVE);
+			Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
 		}
-		catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException ex) {
-			return false;
+		catch (FileSystemException ex) {
+			// Linux says "Directory not empty", not FileAlreadyExistsException, when another process won.
+			if (Files.exists(target)) {
+				return false;
+			}
+			throw ex;
 		}
 		sync(root);
 		return true;
