@@ -137,6 +137,19 @@ class DatasetsIntegrationTests {
 		BufferedImage seen = ImageIO.read(new ByteArrayInputStream(preview.body()));
 		assertThat(seen.getWidth()).isEqualTo(32);
 		assertThat(seen.getColorModel().getNumColorComponents()).isEqualTo(3);
+
+		// Exported for PyTorch and imported again, the model keeps its colour input and its classes.
+		HttpResponse<byte[]> exported = http.send(HttpRequest.newBuilder(uri("/models/" + model + "/export?format=safetensors"))
+			.build(), HttpResponse.BodyHandlers.ofByteArray());
+		assertThat(exported.statusCode()).isEqualTo(200);
+		Response imported = send(new MultipartBody().file("file", "shapes.safetensors", "application/octet-stream",
+				exported.body()).post(uri("/models")));
+		assertThat(imported.status()).as(imported.text()).isEqualTo(201);
+		assertThat(imported.body().path("input").toString())
+			.isEqualTo("{\"channels\":3,\"height\":32,\"width\":32,\"invertLight\":false}");
+		byte[] photo = ImageFolderZips.png(ImageFolderZips.shape(2, 80, 64, random));
+		assertThat(predict(imported.body().path("jobId").asString(), photo).path("predictions"))
+			.isEqualTo(predict(model, photo).path("predictions"));
 	}
 
 	@Test
