@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.atelier.AtelierApplication;
+import io.atelier.dataset.ImageFolderZips;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
 import io.atelier.testing.MultipartBody;
@@ -236,6 +237,48 @@ class PyTorchInteropIntegrationTests {
 			}
 		}
 		return maxDifference;
+	}
+
+	/** seed-cnn on 3×28×36 images: another first convolution and flattened size (288), the same module. */
+	@Test
+	void anRgbModelOfAnotherShapeLoadsIntoTheReferenceModuleAndAnswersAsAtelierDoes() throws IOException {
+		HttpResponse<String> created = send(new MultipartBody().field("name", "shapes")
+			.file("file", "shapes.zip", "application/zip", ImageFolderZips.shapes(20, 36, 28, 3))
+			.post(uri("/datasets"))
+			.build());
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String location = send(HttpRequest.newBuilder(uri("/jobs"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"dataset\": \"shapes\", \"epochs\": 2, \"batchSize\": 10}"))
+			.build()).headers().firstValue("Location").orElseThrow();
+		await().atMost(Duration.ofMinutes(3))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())).path("state").asString(),
+					"SUCCEEDED"::equals);
+		String model = location.substring("/jobs/".length());
+		Path colour = Files.createDirectories(tmp.resolve("colour"));
+		java.util.Random random = new java.util.Random(5);
+		List<byte[]> shapes = new java.util.ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			shapes.add(ImageFolderZips.png(ImageFolderZips.shape(i % 3, 36, 28, random)));
+			Files.write(colour.resolve(String.format("%02d.png", i)), shapes.get(i));
+		}
+		Path file = Files.write(tmp.resolve(model + ".safetensors"), export(model, "safetensors").body());
+		Path answers = tmp.resolve("colour.json");
+
+		PyTorch.run("atelier_reference.py", "predict", file.toString(), colour.toString(), answers.toString());
+
+		JsonNode theirs = json.readTree(answers.toFile()).path("probabilities");
+		MultipartBody request = new MultipartBody();
+		shapes.forEach(png -> request.file("images", "shape.png", "image/png", png));
+		JsonNode ours = body(send(request.post(uri("/predict/batch?topK=3&model=" + model)).build())).path("results");
+		assertThat(theirs).hasSize(12);
+		for (int i = 0; i < 12; i++) {
+			for (JsonNode prediction : ours.get(i).path("predictions")) {
+				assertThat(theirs.get(i).get(prediction.path("index").asInt()).asDouble())
+					.isCloseTo(prediction.path("probability").asDouble(), org.assertj.core.api.Assertions.within(1e-5));
+			}
+		}
 	}
 
 	@Test
