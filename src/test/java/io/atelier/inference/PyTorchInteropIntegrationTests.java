@@ -81,15 +81,20 @@ class PyTorchInteropIntegrationTests {
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.datasets.fashion-mnist.dir=" + dataset, "--atelier.models.max-upload-size=1MB");
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		modelId = train("{\"epochs\": 1, \"trainLimit\": 6000}");
+	}
+
+	/** Starts a job, waits for it to succeed, and answers its id, which is its model's. */
+	private static String train(String hyperparameters) {
 		String location = send(HttpRequest.newBuilder(uri("/jobs"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 1, \"trainLimit\": 6000}"))
+			.POST(HttpRequest.BodyPublishers.ofString(hyperparameters))
 			.build()).headers().firstValue("Location").orElseThrow();
 		await().atMost(Duration.ofMinutes(3))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())).path("state").asString(),
 					"SUCCEEDED"::equals);
-		modelId = location.substring("/jobs/".length());
+		return location.substring("/jobs/".length());
 	}
 
 	@BeforeAll
@@ -247,15 +252,7 @@ class PyTorchInteropIntegrationTests {
 			.post(uri("/datasets"))
 			.build());
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		String location = send(HttpRequest.newBuilder(uri("/jobs"))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"dataset\": \"shapes\", \"epochs\": 2, \"batchSize\": 10}"))
-			.build()).headers().firstValue("Location").orElseThrow();
-		await().atMost(Duration.ofMinutes(3))
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())).path("state").asString(),
-					"SUCCEEDED"::equals);
-		String model = location.substring("/jobs/".length());
+		String model = train("{\"dataset\": \"shapes\", \"epochs\": 2, \"batchSize\": 10}");
 		Path colour = Files.createDirectories(tmp.resolve("colour"));
 		java.util.Random random = new java.util.Random(5);
 		List<byte[]> shapes = new java.util.ArrayList<>();
