@@ -28,18 +28,21 @@ FASHION_MNIST_INPUT = {"channels": 1, "height": 28, "width": 28, "scale": "1/255
 
 
 class Network(nn.Module):
-    def __init__(self, classes=10):
+    """For any input of at least 16x16: 192 flattened features are 1x28x28's case."""
+
+    def __init__(self, classes=10, channels=1, height=28, width=28):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.flattened = 12 * ((((height - 4) // 2) - 4) // 2) * ((((width - 4) // 2) - 4) // 2)
+        self.conv1 = nn.Conv2d(channels, 6, 5)
         self.conv2 = nn.Conv2d(6, 12, 5)
-        self.fc1 = nn.Linear(192, 120)
+        self.fc1 = nn.Linear(self.flattened, 120)
         self.fc2 = nn.Linear(120, 60)
         self.out = nn.Linear(60, classes)
 
     def forward(self, t):
         t = F.max_pool2d(F.relu(self.conv1(t)), 2, 2)
         t = F.max_pool2d(F.relu(self.conv2(t)), 2, 2)
-        t = t.reshape(-1, 192)
+        t = t.reshape(-1, self.flattened)
         return self.out(F.relu(self.fc2(F.relu(self.fc1(t)))))
 
 
@@ -51,7 +54,9 @@ def load(weights):
     with safe_open(weights, framework="pt") as f:
         metadata = f.metadata()
     class_names = json.loads(metadata["classNames"])
-    network = ARCHITECTURES[metadata["architecture"]](len(class_names))
+    shape = json.loads(metadata.get("input", json.dumps(FASHION_MNIST_INPUT)))
+    network = ARCHITECTURES[metadata["architecture"]](len(class_names), shape["channels"], shape["height"],
+                                                      shape["width"])
     network.load_state_dict(load_file(weights), strict=True)
     return network.eval(), metadata
 
@@ -60,10 +65,12 @@ def images(directory, definition):
     if definition["scale"] != "1/255":
         raise ValueError("unknown scale " + definition["scale"])
     names = sorted(n for n in os.listdir(directory) if n.endswith(".png"))
-    pixels = [np.asarray(Image.open(os.path.join(directory, n)).convert("L"), dtype=np.float32) / 255.0
+    mode = "L" if definition["channels"] == 1 else "RGB"
+    pixels = [np.asarray(Image.open(os.path.join(directory, n)).convert(mode), dtype=np.float32) / 255.0
               for n in names]
-    shape = (len(names), definition["channels"], definition["height"], definition["width"])
-    return torch.from_numpy(np.stack(pixels).reshape(shape))
+    # Channel planes first (NCHW), as Atelier lays them out; a grayscale image has no channel axis yet.
+    planes = [p[None] if p.ndim == 2 else p.transpose(2, 0, 1) for p in pixels]
+    return torch.from_numpy(np.ascontiguousarray(np.stack(planes)))
 
 
 def predict(weights, directory, out):

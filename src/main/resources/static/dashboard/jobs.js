@@ -164,6 +164,16 @@ function startForm() {
 		inputs[name].setAttribute('aria-invalid', 'true');
 	}
 
+	// The datasets are the service's own (Fashion-MNIST, configured IDX folders, uploads): offer those
+	// that can be trained on now. Without the list the default stays, and the API says why a job is refused.
+	api('/datasets').then(datasets => {
+		const names = datasets.filter(dataset => dataset.available).map(dataset => dataset.name);
+		if (names.length) {
+			const current = inputs.dataset.value;
+			refill(inputs.dataset, names.map(name => h('option', { value: name, selected: name === current }, name)));
+		}
+	}).catch(() => {});
+
 	form.addEventListener('reset', clearErrors);
 	form.addEventListener('submit', async event => {
 		event.preventDefault();

@@ -5,7 +5,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * Ready only if every dataset's files can be found; the check does not read them.
+ * Ready only if every configured dataset's files can be found; the check does not read them. An
+ * uploaded dataset that lost its files is reported but does not make the service unready: it is the
+ * users' data, and jobs naming it are refused on their own.
  */
 @Component
 class DatasetHealthIndicator extends AbstractHealthIndicator {
@@ -25,7 +27,10 @@ class DatasetHealthIndicator extends AbstractHealthIndicator {
 				builder.withDetail(name, "available");
 			}
 			catch (DatasetUnavailableException ex) {
-				builder.down().withDetail(name, ex.getMessage());
+				if (!datasets.isUploaded(name)) {
+					builder.down();
+				}
+				builder.withDetail(name, ex.getMessage());
 			}
 		}
 	}

@@ -1,8 +1,10 @@
 package io.atelier.dataset;
 
+import java.util.Optional;
+
 /**
- * Where one named dataset comes from. Fashion-MNIST is the first; MNIST digits and user-provided
- * datasets plug in here.
+ * Where one named dataset comes from: Fashion-MNIST, an IDX folder named in the configuration, or an
+ * uploaded image folder.
  */
 interface DatasetSource {
 
@@ -13,5 +15,15 @@ interface DatasetSource {
 
 	/** Reads and verifies the whole dataset. */
 	LabeledDataset load();
+
+	/** What is known of the dataset without reading it; empty when only reading it tells. */
+	default Optional<DatasetView> describe() {
+		return Optional.empty();
+	}
+
+	/** Whether the API may delete it: uploaded datasets, not configured ones. */
+	default boolean deletable() {
+		return false;
+	}
 
 }

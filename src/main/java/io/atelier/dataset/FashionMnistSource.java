@@ -154,7 +154,7 @@ final class FashionMnistSource implements DatasetSource {
 		if (images.count() != labels.length) {
 			throw new IdxFormatException(images.count() + " images but " + labels.length + " labels");
 		}
-		if (images.rows() != expected.rows() || images.cols() != expected.cols()) {
+		if (images.channels() != 1 || images.rows() != expected.rows() || images.cols() != expected.cols()) {
 			throw new IdxFormatException("images are " + images.rows() + "x" + images.cols() + ", expected "
 					+ expected.rows() + "x" + expected.cols());
 		}

@@ -18,6 +18,9 @@ final class IdxReader {
 
 	static final int LABELS_MAGIC = 0x00000801;
 
+	/** Images with a channel dimension (count, channels, rows, cols), as Atelier stores image folders. */
+	static final int CHANNELS_MAGIC = 0x00000804;
+
 	private IdxReader() {
 	}
 
@@ -44,24 +47,48 @@ final class IdxReader {
 		}
 	}
 
-	/** Parses an images file: magic 0x803, count, rows, cols, then count*rows*cols pixels. */
+	/** Reads a plain file fully, refusing anything larger than {@code maxBytes}. */
+	static byte[] read(Path file, long maxBytes) throws IOException {
+		long size = Files.size(file);
+		if (size > maxBytes) {
+			throw new IdxFormatException(file + " holds " + size + " bytes, more than the " + maxBytes + " allowed");
+		}
+		return Files.readAllBytes(file);
+	}
+
+	/**
+	 * Parses an images file: magic 0x803, count, rows, cols, then count*rows*cols pixels; or magic 0x804,
+	 * count, channels (1 or 3), rows, cols, then the pixels of each image channel by channel.
+	 */
 	static Images images(byte[] content, String source) {
-		ByteBuffer header = header(content, 16, IMAGES_MAGIC, source);
+		boolean withChannels = content.length >= 4 && ByteBuffer.wrap(content).getInt(0) == CHANNELS_MAGIC;
+		int headerLength = withChannels ? 20 : 16;
+		ByteBuffer header = header(content, headerLength, withChannels ? CHANNELS_MAGIC : IMAGES_MAGIC, source);
 		int count = nonNegative(header.getInt(4), "count", source);
-		int rows = positive(header.getInt(8), "rows", source);
-		int cols = positive(header.getInt(12), "columns", source);
+		int at = 8;
+		int channels = 1;
+		if (withChannels) {
+			channels = header.getInt(at);
+			at += 4;
+			if (channels != 1 && channels != 3) {
+				throw new IdxFormatException(source + " declares " + channels + " channels; 1 or 3 are supported");
+			}
+		}
+		int rows = positive(header.getInt(at), "rows", source);
+		int cols = positive(header.getInt(at + 4), "columns", source);
 		long expected;
 		try {
-			expected = Math.addExact(16L, Math.multiplyExact(Math.multiplyExact((long) count, rows), cols));
+			expected = Math.addExact(headerLength,
+					Math.multiplyExact(Math.multiplyExact(Math.multiplyExact((long) count, rows), cols), channels));
 		}
 		catch (ArithmeticException ex) {
 			throw new IdxFormatException(source + " declares " + count + " images of " + rows + "x" + cols
 					+ " pixels, more than any file can hold");
 		}
 		checkLength(content, expected, source);
-		byte[] pixels = new byte[content.length - 16];
-		System.arraycopy(content, 16, pixels, 0, pixels.length);
-		return new Images(count, rows, cols, pixels);
+		byte[] pixels = new byte[content.length - headerLength];
+		System.arraycopy(content, headerLength, pixels, 0, pixels.length);
+		return new Images(count, channels, rows, cols, pixels);
 	}
 
 	/** Parses a labels file: magic 0x801, count, then count labels. */
@@ -109,7 +136,7 @@ final class IdxReader {
 		return value;
 	}
 
-	record Images(int count, int rows, int cols, byte[] pixels) {
+	record Images(int count, int channels, int rows, int cols, byte[] pixels) {
 	}
 
 }

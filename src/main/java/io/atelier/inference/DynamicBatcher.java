@@ -137,14 +137,14 @@ final class DynamicBatcher {
 		long start = System.nanoTime();
 		int count = batch.size();
 		ServingModel.Images first = batch.get(0).image();
-		int size = first.rows() * first.cols();
+		int size = first.pixelsPerImage();
 		ServingModel.Images images = first;
 		if (count > 1) {
 			float[] pixels = new float[count * size];
 			for (int i = 0; i < count; i++) {
 				System.arraycopy(batch.get(i).image().pixels(), 0, pixels, i * size, size);
 			}
-			images = new ServingModel.Images(pixels, count, first.rows(), first.cols());
+			images = new ServingModel.Images(pixels, count, first.channels(), first.rows(), first.cols());
 		}
 		for (Pending request : batch) {
 			meters.queueWait().record(start - request.queuedAt(), TimeUnit.NANOSECONDS);

@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * The image as a model sees it: the same decoding, grayscale, resizing to the model's input and
- * inversion as {@code /predict}, answered as a grayscale PNG, so that a person can tell why a photo
+ * The image as a model sees it: the same decoding, grayscale or colour, resizing to the model's input
+ * and inversion as {@code /predict}, answered as a PNG, so that a person can tell why a photo
  * was classified as it was.
  */
 @RestController
@@ -46,12 +46,28 @@ class InputPreviewController {
 		ServingModel serving = models.serving(model);
 		int width = serving.width();
 		int height = serving.height();
-		byte[] gray = decoder.decode(image.getBytes(), width, height, PredictionController.invert(invert));
-		BufferedImage preview = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-		preview.getRaster().setDataElements(0, 0, width, height, gray);
+		byte[] pixels = decoder.decode(image.getBytes(), serving.channels(), width, height,
+				PredictionController.invert(invert), serving.invertsLight());
+		BufferedImage preview = preview(pixels, serving.channels(), width, height);
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		ImageIO.write(preview, "png", png);
 		return png.toByteArray();
+	}
+
+	/** Gray, or RGB from the three C×H×W planes. */
+	private static BufferedImage preview(byte[] pixels, int channels, int width, int height) {
+		if (channels == 1) {
+			BufferedImage gray = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+			gray.getRaster().setDataElements(0, 0, width, height, pixels);
+			return gray;
+		}
+		BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		int plane = width * height;
+		for (int i = 0; i < plane; i++) {
+			rgb.setRGB(i % width, i / width,
+					(pixels[i] & 0xFF) << 16 | (pixels[plane + i] & 0xFF) << 8 | (pixels[2 * plane + i] & 0xFF));
+		}
+		return rgb;
 	}
 
 }

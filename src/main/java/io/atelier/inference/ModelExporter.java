@@ -79,6 +79,7 @@ class ModelExporter {
 		inputDefinition.put("height", input.height());
 		inputDefinition.put("width", input.width());
 		inputDefinition.put("scale", PIXEL_SCALE);
+		inputDefinition.put("invertLight", input.invertsLight());
 		Map<String, String> described = new LinkedHashMap<>();
 		described.put("format", "pt");
 		described.put("architecture", metadata.architecture());

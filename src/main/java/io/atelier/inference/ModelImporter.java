@@ -127,15 +127,16 @@ class ModelImporter {
 						+ "' is not supported; pixels are scaled by " + ModelExporter.PIXEL_SCALE + ".", List.of());
 			}
 			described = new CheckpointMetadata.Input(input.path("channels").asInt(described.channels()),
-					input.path("height").asInt(described.height()), input.path("width").asInt(described.width()));
+					input.path("height").asInt(described.height()), input.path("width").asInt(described.width()),
+					input.path("invertLight").isBoolean() ? input.path("invertLight").asBoolean() : null);
 		}
 		CheckpointMetadata.Input input = new CheckpointMetadata.Input(
 				or(declared.channels(), described.channels()), or(declared.height(), described.height()),
-				or(declared.width(), described.width()));
-		if (input.channels() != 1 || input.height() < 1 || input.width() < 1 || input.height() > 4096
-				|| input.width() > 4096) {
-			throw ModelProblems.invalidImport("The input must be 1 channel (grayscale) of 1 to 4096 pixels each way; "
-					+ "it was " + input.channels() + "×" + input.height() + "×" + input.width() + ".");
+				or(declared.width(), described.width()), described.invertLight());
+		if ((input.channels() != 1 && input.channels() != 3) || input.height() < 1 || input.width() < 1
+				|| input.height() > 4096 || input.width() > 4096) {
+			throw ModelProblems.invalidImport("The input must be 1 channel (grayscale) or 3 (RGB) of 1 to 4096 pixels "
+					+ "each way; it was " + input.channels() + "×" + input.height() + "×" + input.width() + ".");
 		}
 		return input;
 	}

@@ -217,7 +217,7 @@ class ModelRegistry {
 			Object accuracy = metadata.metrics() == null ? null : metadata.metrics().get("testAccuracy");
 			return new ModelSummary(jobId(), metadata.epoch(), metadata.architecture(), metadata.dataset(),
 					metadata.classNames(), accuracy instanceof Number number ? number.doubleValue() : null,
-					checkpoint.savedAt(), isDefault, source, metadata.name());
+					checkpoint.savedAt(), isDefault, source, metadata.name(), metadata.inputOrDefault());
 		}
 
 	}

@@ -3,6 +3,8 @@ package io.atelier.inference;
 import java.time.Instant;
 import java.util.List;
 
+import io.atelier.store.CheckpointMetadata;
+
 /**
  * A model as clients see it: every succeeded job is one, and so is every imported model.
  *
@@ -16,9 +18,11 @@ import java.util.List;
  * @param isDefault whether {@code POST /predict} uses it when no model is named
  * @param source {@code trained} here or {@code imported}
  * @param name the name it was imported under, if any
+ * @param input the images it takes (channels, height, width), which {@code /predict} resizes images to
  */
 record ModelSummary(String jobId, int epoch, String architecture, String dataset, List<String> classNames,
-		Double testAccuracy, Instant createdAt, boolean isDefault, String source, String name) {
+		Double testAccuracy, Instant createdAt, boolean isDefault, String source, String name,
+		CheckpointMetadata.Input input) {
 
 	static final String TRAINED = "trained";
 

@@ -80,7 +80,7 @@ class OpenInferenceController {
 		ServingModel serving = models.serving(model.jobId());
 		return Map.of("name", name, "versions", List.of(model.jobId()), "platform", "pytorch_libtorch", "inputs",
 				List.of(Map.of("name", OpenInferenceImages.INPUT, "datatype", "FP32", "shape",
-						List.of(-1, 1, serving.height(), serving.width()))),
+						List.of(-1, serving.channels(), serving.height(), serving.width()))),
 				"outputs", List.of(Map.of("name", OpenInferenceResponse.OUTPUT, "datatype", "FP32", "shape",
 						List.of(-1, model.classNames().size()))));
 	}

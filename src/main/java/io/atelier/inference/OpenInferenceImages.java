@@ -13,8 +13,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * The protocol's {@code image} input as network input, with the limits of {@code /predict}: FP32
- * scaled pixels {@code [n, 1, h, w]}; UINT8 raw pixels {@code [n, h, w]} or {@code [n, 1, h, w]},
- * scaled as training scaled them; or BYTES {@code [n]} (or {@code [n, 1]}), each element one
+ * scaled pixels {@code [n, c, h, w]}; UINT8 raw pixels {@code [n, c, h, w]} (or {@code [n, h, w]}
+ * for a grayscale model), scaled as training scaled them; or BYTES {@code [n]} (or {@code [n, 1]}), each element one
  * encoded image decoded as {@code /predict} decodes it. In JSON, BYTES elements are base64 strings.
  */
 final class OpenInferenceImages {
@@ -27,6 +27,8 @@ final class OpenInferenceImages {
 
 	private final ServingModel model;
 
+	private final int channels;
+
 	private final int rows;
 
 	private final int cols;
@@ -35,6 +37,7 @@ final class OpenInferenceImages {
 		this.predictions = predictions;
 		this.limits = limits;
 		this.model = model;
+		this.channels = model.channels();
 		this.rows = model.height();
 		this.cols = model.width();
 	}
@@ -55,9 +58,9 @@ final class OpenInferenceImages {
 	}
 
 	private ServingModel.Images fp32(OpenInferenceRequest.Input input) {
-		int count = images(input, input.shape().length == 4 && input.shape()[1] == 1 && input.shape()[2] == rows
-				&& input.shape()[3] == cols, "[-1, 1, " + rows + ", " + cols + "]");
-		int values = count * rows * cols;
+		int count = images(input, input.shape().length == 4 && input.shape()[1] == channels
+				&& input.shape()[2] == rows && input.shape()[3] == cols, "[-1, " + channels + ", " + rows + ", " + cols + "]");
+		int values = count * channels * rows * cols;
 		float[] pixels = new float[values];
 		if (input.binary() != null) {
 			requireBinarySize(input, (long) values * Float.BYTES);
@@ -71,15 +74,16 @@ final class OpenInferenceImages {
 				pixels[i] = node.floatValue();
 			});
 		}
-		return new ServingModel.Images(pixels, count, rows, cols);
+		return new ServingModel.Images(pixels, count, channels, rows, cols);
 	}
 
 	private ServingModel.Images uint8(OpenInferenceRequest.Input input) {
 		long[] shape = input.shape();
-		boolean fits = (shape.length == 3 && shape[1] == rows && shape[2] == cols)
-				|| (shape.length == 4 && shape[1] == 1 && shape[2] == rows && shape[3] == cols);
-		int count = images(input, fits, "[-1, " + rows + ", " + cols + "] or [-1, 1, " + rows + ", " + cols + "]");
-		int values = count * rows * cols;
+		boolean fits = (channels == 1 && shape.length == 3 && shape[1] == rows && shape[2] == cols)
+				|| (shape.length == 4 && shape[1] == channels && shape[2] == rows && shape[3] == cols);
+		String full = "[-1, " + channels + ", " + rows + ", " + cols + "]";
+		int count = images(input, fits, channels == 1 ? "[-1, " + rows + ", " + cols + "] or " + full : full);
+		int values = count * channels * rows * cols;
 		byte[] raw = new byte[values];
 		if (input.binary() != null) {
 			requireBinarySize(input, values);
@@ -96,7 +100,7 @@ final class OpenInferenceImages {
 		}
 		float[] pixels = new float[values];
 		Preprocessing.scale(raw, 0, values, pixels, 0);
-		return new ServingModel.Images(pixels, count, rows, cols);
+		return new ServingModel.Images(pixels, count, channels, rows, cols);
 	}
 
 	private ServingModel.Images bytes(OpenInferenceRequest.Input input) {

@@ -57,14 +57,16 @@ class PredictionService {
 
 	/** Encoded images as the model's input, decoded the way training saw them. */
 	ServingModel.Images decode(ServingModel model, List<byte[]> images, ImageDecoder.Invert invert) {
+		int channels = model.channels();
 		int height = model.height();
 		int width = model.width();
-		float[] pixels = new float[images.size() * height * width];
+		int size = channels * height * width;
+		float[] pixels = new float[images.size() * size];
 		for (int i = 0; i < images.size(); i++) {
-			byte[] gray = decoder.decode(images.get(i), width, height, invert);
-			Preprocessing.scale(gray, 0, gray.length, pixels, i * height * width);
+			byte[] decoded = decoder.decode(images.get(i), channels, width, height, invert, model.invertsLight());
+			Preprocessing.scale(decoded, 0, size, pixels, i * size);
 		}
-		return new ServingModel.Images(pixels, images.size(), height, width);
+		return new ServingModel.Images(pixels, images.size(), channels, height, width);
 	}
 
 	/** The class probabilities of each image; a single image may share its pass with others. */

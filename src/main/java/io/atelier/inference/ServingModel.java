@@ -66,6 +66,16 @@ final class ServingModel implements AutoCloseable {
 		return classNames;
 	}
 
+	/** 1 for grayscale, 3 for RGB. */
+	int channels() {
+		return input.channels();
+	}
+
+	/** Whether {@code invert=auto} may invert a light-bordered image: for models of light-on-dark images. */
+	boolean invertsLight() {
+		return input.invertsLight();
+	}
+
 	/** The height of the images the model takes, in pixels. */
 	int height() {
 		return input.height();
@@ -137,8 +147,18 @@ final class ServingModel implements AutoCloseable {
 		model.close();
 	}
 
-	/** Preprocessed images: {@code count} images of {@code rows}×{@code cols} scaled pixels. */
-	record Images(float[] pixels, int count, int rows, int cols) {
+	/** Preprocessed images: {@code count} images of {@code channels} planes of {@code rows}×{@code cols} scaled pixels. */
+	record Images(float[] pixels, int count, int channels, int rows, int cols) {
+
+		/** Grayscale images. */
+		Images(float[] pixels, int count, int rows, int cols) {
+			this(pixels, count, 1, rows, cols);
+		}
+
+		int pixelsPerImage() {
+			return channels * rows * cols;
+		}
+
 	}
 
 	private static final class ProbabilitiesTranslator implements Translator<Images, float[][]> {
@@ -152,7 +172,7 @@ final class ServingModel implements AutoCloseable {
 		@Override
 		public NDList processInput(TranslatorContext context, Images input) {
 			return new NDList(context.getNDManager()
-				.create(FloatBuffer.wrap(input.pixels()), new Shape(input.count(), 1, input.rows(), input.cols())));
+				.create(FloatBuffer.wrap(input.pixels()), new Shape(input.count(), input.channels(), input.rows(), input.cols())));
 		}
 
 		@Override

@@ -14,7 +14,7 @@ import jakarta.validation.constraints.PositiveOrZero;
  * the seed pipeline's values. Unknown fields are refused so that a typo is not silently ignored.
  *
  * @param architecture the network, {@code seed-cnn}
- * @param dataset the dataset, {@code fashion-mnist}
+ * @param dataset the dataset: {@code fashion-mnist}, a configured IDX dataset or an uploaded image folder
  * @param epochs passes over the training set
  * @param batchSize images per optimizer step
  * @param learningRate the optimizer's step size

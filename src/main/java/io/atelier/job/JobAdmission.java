@@ -2,6 +2,7 @@ package io.atelier.job;
 
 import io.atelier.dataset.DatasetRegistry;
 import io.atelier.dataset.DatasetUnavailableException;
+import io.atelier.dataset.LabeledDataset;
 import io.atelier.network.Architecture;
 
 import org.springframework.http.HttpStatus;
@@ -36,16 +37,24 @@ class JobAdmission {
 			throw new InvalidJobException(HttpStatus.BAD_REQUEST, INVALID, "dataset", hyperparameters.dataset(),
 					"Unknown dataset; known: " + datasets.names());
 		}
-		int available;
+		LabeledDataset dataset;
 		try {
 			// Reads and verifies the data on the first submission only (0.6 s for Fashion-MNIST); the job
 			// would wait for the same load, and a missing or corrupt dataset is refused here, not later.
-			available = datasets.get(hyperparameters.dataset()).train().count();
+			dataset = datasets.get(hyperparameters.dataset());
 		}
 		catch (DatasetUnavailableException ex) {
 			throw new InvalidJobException(HttpStatus.CONFLICT, "Dataset unavailable", "dataset",
 					hyperparameters.dataset(), ex.getMessage());
 		}
+		Architecture architecture = Architecture.byId(hyperparameters.architecture()).orElseThrow();
+		int side = Math.min(dataset.train().rows(), dataset.train().cols());
+		if (side < architecture.minimumSide()) {
+			throw new InvalidJobException(HttpStatus.BAD_REQUEST, INVALID, "dataset", hyperparameters.dataset(),
+					"Its images are " + dataset.train().rows() + "x" + dataset.train().cols() + "; " + architecture.id()
+							+ " needs at least " + architecture.minimumSide() + " pixels a side");
+		}
+		int available = dataset.train().count();
 		long images = (long) hyperparameters.epochs() * Math.min(hyperparameters.spec().trainLimit(), available);
 		if (images > properties.maxTrainingImages()) {
 			throw new InvalidJobException(HttpStatus.BAD_REQUEST, INVALID, "epochs", hyperparameters.epochs(),

@@ -163,6 +163,15 @@ class JobRunner {
 				: "The checkpoint of epoch " + checkpoints.get(checkpoints.size() - 1).epoch() + " is kept.";
 	}
 
+	/**
+	 * The images the model takes. Serving may invert light-bordered images for models of IDX datasets,
+	 * whose images are light on dark, but takes images as they come for models of image folders.
+	 */
+	static CheckpointMetadata.Input input(LabeledDataset dataset) {
+		return new CheckpointMetadata.Input(dataset.train().channels(), dataset.train().rows(), dataset.train().cols(),
+				dataset.kind() == LabeledDataset.Kind.IDX);
+	}
+
 	/** Writes each epoch's checkpoint and record as the run reports them. */
 	private final class Recorder implements TrainingRun.Listener {
 
@@ -248,7 +257,7 @@ class JobRunner {
 
 		private CheckpointMetadata metadata(int epoch, Map<String, Object> metrics) {
 			return new CheckpointMetadata(id, epoch, hyperparameters.architecture(), dataset.name(),
-					dataset.classNames(), new CheckpointMetadata.Input(1, dataset.train().rows(), dataset.train().cols()),
+					dataset.classNames(), input(dataset),
 					json.convertValue(hyperparameters, MAP), metrics, Instant.now());
 		}
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.atelier.dataset.DatasetRegistry;
+
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -31,9 +33,12 @@ class JobService {
 
 	private final JobCompletion completion;
 
+	private final DatasetRegistry datasets;
+
 	JobService(JobRepository jobs, JobAdmission admission, JobWorker worker, JobViews views, JobEvents events,
-			JobMetrics metrics, JobProperties properties, JobCompletion completion) {
+			JobMetrics metrics, JobProperties properties, JobCompletion completion, DatasetRegistry datasets) {
 		this.completion = completion;
+		this.datasets = datasets;
 		this.jobs = jobs;
 		this.admission = admission;
 		this.worker = worker;
@@ -43,8 +48,15 @@ class JobService {
 		this.properties = properties;
 	}
 
-	/** Queues a job in the database, for whichever worker claims it first. */
+	/**
+	 * Queues a job in the database, for whichever worker claims it first; admitted and recorded while
+	 * no dataset is deleted here, so a job never names one that is gone.
+	 */
 	JobView submit(Hyperparameters request) {
+		return datasets.whileUnchanged(() -> admitAndQueue(request));
+	}
+
+	private JobView admitAndQueue(Hyperparameters request) {
 		Hyperparameters hyperparameters = admission.admit(request);
 		// Replicas may admit at the same moment and overshoot by a few: a bound on waiting work, not a quota.
 		if (jobs.countByState(JobState.QUEUED) >= properties.queueCapacity()) {

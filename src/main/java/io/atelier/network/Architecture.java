@@ -47,6 +47,16 @@ public enum Architecture {
 		};
 	}
 
+	/**
+	 * The smallest height and width of the images it takes: each 5×5 convolution (no padding) takes 4
+	 * pixels and each pooling halves, and what is left must be a pixel at least.
+	 */
+	public int minimumSide() {
+		return switch (this) {
+			case SEED_CNN -> SeedCnn.MINIMUM_SIDE;
+		};
+	}
+
 	/** A new block whose parameters are not created yet (they are shaped on first initialisation). */
 	public Block newBlock(int classes) {
 		return switch (this) {

@@ -14,11 +14,17 @@ import ai.djl.nn.pooling.Pool;
 
 /**
  * The seed pipeline's network: conv 1→6 k5, relu, maxpool 2; conv 6→12 k5, relu, maxpool 2;
- * flatten 192; linear 120, relu; linear 60, relu; linear 10.
+ * flatten 192; linear 120, relu; linear 60, relu; linear 10. Those numbers are for Fashion-MNIST's
+ * 1×28×28 images and 10 classes: the first convolution takes the images' channels, the flattened size
+ * follows from their height and width (12·⌊(⌊(h−4)/2⌋−4)/2⌋·…), and the last layer has one output per
+ * class, all fixed when the block is initialised with the dataset's input shape.
  */
 final class SeedCnn {
 
 	static final String NAME = "seed-cnn";
+
+	/** 16 → conv 12 → pool 6 → conv 2 → pool 1. */
+	static final int MINIMUM_SIDE = 16;
 
 	/**
 	 * DJL names a sequential block's parameters by position and layer type; PyTorch's reference module

@@ -108,7 +108,8 @@ class SecurityConfiguration {
 			requests.requestMatchers(HttpMethod.PUT, "/models/default").hasRole(Role.TRAINER.name());
 			// An upload is untrusted input that will be served: a trainer's action.
 			requests.requestMatchers(HttpMethod.POST, "/models").hasRole(Role.TRAINER.name());
-			requests.requestMatchers(HttpMethod.GET, "/jobs", "/jobs/**", "/models", "/models/**")
+			requests.requestMatchers(HttpMethod.GET, "/jobs", "/jobs/**", "/models", "/models/**", "/datasets",
+					"/datasets/*")
 				.hasRole(Role.PREDICTOR.name());
 			requests.requestMatchers(HttpMethod.POST, "/predict", "/predict/batch", "/predict/input").hasRole(Role.PREDICTOR.name());
 			// The Open Inference Protocol: its health for probes as the Actuator's, the rest as /predict.

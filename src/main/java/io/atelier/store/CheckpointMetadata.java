@@ -38,11 +38,23 @@ public record CheckpointMetadata(String jobId, int epoch, String architecture, S
 	}
 
 	/**
-	 * @param channels 1 for grayscale
+	 * @param channels 1 for grayscale, 3 for RGB
 	 * @param height rows of pixels
 	 * @param width columns of pixels
+	 * @param invertLight whether serving's {@code invert=auto} inverts images with a light border: true
+	 * for models of light-on-dark images (MNIST-style IDX datasets); absent from older checkpoints, which
+	 * means true for grayscale and false for colour
 	 */
-	public record Input(int channels, int height, int width) {
+	public record Input(int channels, int height, int width, Boolean invertLight) {
+
+		public Input(int channels, int height, int width) {
+			this(channels, height, width, null);
+		}
+
+		public boolean invertsLight() {
+			return invertLight != null ? invertLight : channels == 1;
+		}
+
 	}
 
 }

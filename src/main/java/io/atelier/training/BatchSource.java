@@ -78,7 +78,7 @@ final class BatchSource {
 		pixelBytes.asFloatBuffer().put(pixels, 0, size * perImage);
 		pixelBytes.limit(size * perImage * Float.BYTES);
 		labelBytes.flip();
-		NDArray data = manager.create(pixelBytes, new Shape(size, 1, images.rows(), images.cols()), DataType.FLOAT32);
+		NDArray data = manager.create(pixelBytes, new Shape(size, images.channels(), images.rows(), images.cols()), DataType.FLOAT32);
 		NDArray labels = manager.create(labelBytes, new Shape(size), DataType.INT64);
 		return new Batch(manager, new NDList(data), new NDList(labels), size, null, null, index, batches());
 	}

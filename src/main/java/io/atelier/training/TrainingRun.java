@@ -61,7 +61,7 @@ public final class TrainingRun {
 	public Evaluation run() {
 		ImageSet train = trainingImages();
 		Architecture architecture = Architecture.byId(spec.architecture()).orElseThrow();
-		Shape inputShape = new Shape(1, 1, train.rows(), train.cols());
+		Shape inputShape = new Shape(1, train.channels(), train.rows(), train.cols());
 		Optimizer optimizer = optimizer();
 		try (Model model = architecture.newModel(dataset.classes(), inputShape, spec.seed())) {
 			if (resume != null) {

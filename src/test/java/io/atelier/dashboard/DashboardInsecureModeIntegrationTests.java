@@ -40,6 +40,23 @@ class DashboardInsecureModeIntegrationTests {
 	}
 
 	@Test
+	void theStartFormOffersEveryDatasetIncludingUploadedOnes() throws Exception {
+		java.net.http.HttpResponse<String> uploaded = java.net.http.HttpClient.newHttpClient()
+			.send(new io.atelier.testing.MultipartBody().field("name", "shapes")
+				.file("file", "shapes.zip", "application/zip", io.atelier.dataset.ImageFolderZips.shapes(3, 20, 20, 1))
+				.post(java.net.URI.create(dashboard.base() + "/datasets"))
+				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+		browser.open("");
+		browser.find("start-job");
+		browser.waitFor(driver -> driver.findElements(By.cssSelector("#job-dataset option")).size() == 2);
+		assertThat(browser.driver().findElements(By.cssSelector("#job-dataset option")))
+			.extracting(option -> option.getDomProperty("value"))
+			.containsExactly("fashion-mnist", "shapes");
+		assertThat(browser.driver().findElement(By.id("job-dataset")).getDomProperty("value")).isEqualTo("fashion-mnist");
+	}
+
+	@Test
 	void noKeyIsAskedAndEverythingIsOffered() {
 		browser.open("");
 		browser.find("start-job");

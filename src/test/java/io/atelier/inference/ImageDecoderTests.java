@@ -54,6 +54,20 @@ class ImageDecoderTests {
 	}
 
 	@Test
+	void decodesColourIntoThreePlanesAndInvertsAutomaticallyOnlyForModelsOfLightOnDarkImages() {
+		byte[] png = TestImages.rgb(40, 30, 0xF0A050, "png");
+		byte[] photo = decoder.decode(png, 3, 20, 10, ImageDecoder.Invert.AUTO, false);
+		assertThat(photo).hasSize(3 * 20 * 10);
+		assertThat(photo[0] & 0xFF).isEqualTo(0xF0);
+		assertThat(photo[200] & 0xFF).isEqualTo(0xA0);
+		assertThat(photo[400] & 0xFF).isEqualTo(0x50);
+		byte[] inverted = decoder.decode(png, 3, 20, 10, ImageDecoder.Invert.AUTO, true);
+		assertThat(inverted[0] & 0xFF).isEqualTo(0x0F);
+		assertThat(decoder.decode(png, 1, 20, 10, ImageDecoder.Invert.TRUE, false)[0] & 0xFF)
+			.isEqualTo(255 - (0xF0 * 299 + 0xA0 * 587 + 0x50 * 114 + 500) / 1000);
+	}
+
+	@Test
 	void decodesJpegGifAndBmp() {
 		for (String format : new String[] { "jpg", "gif", "bmp" }) {
 			assertThat(decoder.decode(TestImages.rgb(10, 10, 0xFFFFFF, format), 28, 28, ImageDecoder.Invert.FALSE))

@@ -45,9 +45,26 @@ class InputPreviewControllerTests {
 	@BeforeEach
 	void aModelOf28By28() {
 		ServingModel model = mock(ServingModel.class);
+		given(model.channels()).willReturn(1);
 		given(model.width()).willReturn(28);
 		given(model.height()).willReturn(28);
+		given(model.invertsLight()).willReturn(true);
 		given(models.serving(any())).willReturn(model);
+	}
+
+	@Test
+	void aColourModelSeesColourAndALightImageAsItIs() throws IOException {
+		ServingModel photos = mock(ServingModel.class);
+		given(photos.channels()).willReturn(3);
+		given(photos.width()).willReturn(20);
+		given(photos.height()).willReturn(20);
+		given(models.serving("photos")).willReturn(photos);
+		MvcTestResult result = mvc.post().uri("/predict/input?model=photos").multipart()
+			.file(new MockMultipartFile("image", "shirt.png", "image/png", TestImages.rgb(40, 40, 0xF0A050, "png")))
+			.exchange();
+		BufferedImage preview = ImageIO.read(new ByteArrayInputStream(result.getResponse().getContentAsByteArray()));
+		assertThat(preview.getWidth()).isEqualTo(20);
+		assertThat(preview.getRGB(5, 5) & 0xFFFFFF).isEqualTo(0xF0A050);
 	}
 
 	@Test
@@ -62,6 +79,7 @@ class InputPreviewControllerTests {
 	@Test
 	void theNamedModelsInputSizeIsUsed() throws IOException {
 		ServingModel wide = mock(ServingModel.class);
+		given(wide.channels()).willReturn(1);
 		given(wide.width()).willReturn(32);
 		given(wide.height()).willReturn(16);
 		given(models.serving("wide")).willReturn(wide);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.atelier.security.ApiSecurity;
+import io.atelier.store.CheckpointMetadata;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -165,7 +166,7 @@ class PredictionControllerTests {
 	@Test
 	void listsShowsAndPinsModels() {
 		ModelSummary summary = new ModelSummary("j1", 10, "seed-cnn", "fashion-mnist", List.of("a"), 0.87,
-				Instant.parse("2026-01-01T00:00:00Z"), true, "trained", null);
+				Instant.parse("2026-01-01T00:00:00Z"), true, "trained", null, CheckpointMetadata.FASHION_MNIST_INPUT);
 		given(models.list()).willReturn(List.of(summary));
 		given(models.find("j1")).willReturn(Optional.of(summary));
 		given(models.find("nope")).willReturn(Optional.empty());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.atelier.AtelierApplication;
+import io.atelier.dataset.ImageFolderZips;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
 import io.atelier.testing.MultipartBody;
@@ -80,15 +81,20 @@ class PyTorchInteropIntegrationTests {
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.datasets.fashion-mnist.dir=" + dataset, "--atelier.models.max-upload-size=1MB");
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		modelId = train("{\"epochs\": 1, \"trainLimit\": 6000}");
+	}
+
+	/** Starts a job, waits for it to succeed, and answers its id, which is its model's. */
+	private static String train(String hyperparameters) {
 		String location = send(HttpRequest.newBuilder(uri("/jobs"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 1, \"trainLimit\": 6000}"))
+			.POST(HttpRequest.BodyPublishers.ofString(hyperparameters))
 			.build()).headers().firstValue("Location").orElseThrow();
 		await().atMost(Duration.ofMinutes(3))
 			.pollInterval(Duration.ofMillis(500))
 			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())).path("state").asString(),
 					"SUCCEEDED"::equals);
-		modelId = location.substring("/jobs/".length());
+		return location.substring("/jobs/".length());
 	}
 
 	@BeforeAll
@@ -136,7 +142,7 @@ class PyTorchInteropIntegrationTests {
 		assertThat(metadata.path("architecture").asString()).isEqualTo("seed-cnn");
 		assertThat(json.readTree(metadata.path("classNames").asString()).get(9).asString()).isEqualTo("Ankle boot");
 		assertThat(json.readTree(metadata.path("input").asString()).toString())
-			.isEqualTo("{\"channels\":1,\"height\":28,\"width\":28,\"scale\":\"1/255\"}");
+			.isEqualTo("{\"channels\":1,\"height\":28,\"width\":28,\"scale\":\"1/255\",\"invertLight\":true}");
 	}
 
 	@Test
@@ -236,6 +242,40 @@ class PyTorchInteropIntegrationTests {
 			}
 		}
 		return maxDifference;
+	}
+
+	/** seed-cnn on 3×28×36 images: another first convolution and flattened size (288), the same module. */
+	@Test
+	void anRgbModelOfAnotherShapeLoadsIntoTheReferenceModuleAndAnswersAsAtelierDoes() throws IOException {
+		HttpResponse<String> created = send(new MultipartBody().field("name", "shapes")
+			.file("file", "shapes.zip", "application/zip", ImageFolderZips.shapes(20, 36, 28, 3))
+			.post(uri("/datasets"))
+			.build());
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String model = train("{\"dataset\": \"shapes\", \"epochs\": 2, \"batchSize\": 10}");
+		Path colour = Files.createDirectories(tmp.resolve("colour"));
+		java.util.Random random = new java.util.Random(5);
+		List<byte[]> shapes = new java.util.ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			shapes.add(ImageFolderZips.png(ImageFolderZips.shape(i % 3, 36, 28, random)));
+			Files.write(colour.resolve(String.format("%02d.png", i)), shapes.get(i));
+		}
+		Path file = Files.write(tmp.resolve(model + ".safetensors"), export(model, "safetensors").body());
+		Path answers = tmp.resolve("colour.json");
+
+		PyTorch.run("atelier_reference.py", "predict", file.toString(), colour.toString(), answers.toString());
+
+		JsonNode theirs = json.readTree(answers.toFile()).path("probabilities");
+		MultipartBody request = new MultipartBody();
+		shapes.forEach(png -> request.file("images", "shape.png", "image/png", png));
+		JsonNode ours = body(send(request.post(uri("/predict/batch?topK=3&model=" + model)).build())).path("results");
+		assertThat(theirs).hasSize(12);
+		for (int i = 0; i < 12; i++) {
+			for (JsonNode prediction : ours.get(i).path("predictions")) {
+				assertThat(theirs.get(i).get(prediction.path("index").asInt()).asDouble())
+					.isCloseTo(prediction.path("probability").asDouble(), org.assertj.core.api.Assertions.within(1e-5));
+			}
+		}
 	}
 
 	@Test

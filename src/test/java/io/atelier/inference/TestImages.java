@@ -11,7 +11,7 @@ import javax.imageio.ImageIO;
 /**
  * Real image bytes for tests: encoded with ImageIO, or hand-made where an encoder would refuse.
  */
-final class TestImages {
+public final class TestImages {
 
 	private TestImages() {
 	}
@@ -32,7 +32,7 @@ final class TestImages {
 		return encode(image, format);
 	}
 
-	static byte[] encode(BufferedImage image, String format) {
+	public static byte[] encode(BufferedImage image, String format) {
 		try {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			if (!ImageIO.write(image, format, out)) {
@@ -46,7 +46,7 @@ final class TestImages {
 	}
 
 	/** A valid PNG header claiming {@code width}×{@code height} pixels, followed by no image data. */
-	static byte[] pngHeaderOnly(int width, int height) {
+	public static byte[] pngHeaderOnly(int width, int height) {
 		ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
 			.put((byte) 0).put((byte) 0).put((byte) 0);
 		ByteBuffer png = ByteBuffer.allocate(8 + 25);

