@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.atelier.testing.FreePorts;
+import io.atelier.testing.ServiceProcess;
 import io.atelier.dataset.IdxFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,7 +198,8 @@ class CrashRecoveryIntegrationTests {
 	}
 
 	private Process start(String log) throws IOException {
-		Process process = new ProcessBuilder(javaExecutable(), "-Dai.djl.offline=true", "-jar", jar().toString(),
+		Process process = new ProcessBuilder(ServiceProcess.javaExecutable(), "-Dai.djl.offline=true", "-jar",
+				ServiceProcess.jar().toString(),
 				"--server.port=" + port, "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.datasets.fashion-mnist.dir=" + fixtures,
 				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
@@ -211,18 +213,6 @@ class CrashRecoveryIntegrationTests {
 			return client.isReady();
 		});
 		return process;
-	}
-
-	private static Path jar() throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			return files.filter(path -> path.getFileName().toString().matches("atelier-.*\\.jar"))
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("No packaged jar in target/: run ./mvnw package first"));
-		}
-	}
-
-	private static String javaExecutable() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
 }

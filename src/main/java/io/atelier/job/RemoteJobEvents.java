@@ -2,18 +2,13 @@ package io.atelier.job;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.atelier.training.EpochResult;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +17,7 @@ import org.springframework.stereotype.Component;
  * reported it, finished epochs, the end), so the stream is the same on every replica.
  */
 @Component
-class RemoteJobEvents implements SmartLifecycle {
+class RemoteJobEvents {
 
 	private static final Logger log = LoggerFactory.getLogger(RemoteJobEvents.class);
 
@@ -34,31 +29,16 @@ class RemoteJobEvents implements SmartLifecycle {
 
 	private final JobViews views;
 
-	private final JobProperties properties;
-
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
-	private final ScheduledExecutorService scheduler = Executors
-		.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("job-events-remote-"));
-
-	private volatile boolean running;
-
-	RemoteJobEvents(JobEvents events, JobRepository jobs, JobWorker worker, JobViews views,
-			JobProperties properties) {
+	RemoteJobEvents(JobEvents events, JobRepository jobs, JobWorker worker, JobViews views) {
 		this.events = events;
 		this.jobs = jobs;
 		this.worker = worker;
 		this.views = views;
-		this.properties = properties;
 	}
 
-	@Override
-	public void start() {
-		long interval = properties.heartbeatInterval().toMillis();
-		scheduler.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
-		running = true;
-	}
-
+	@Scheduled(fixedDelayString = "${atelier.jobs.heartbeat-interval:2s}")
 	void poll() {
 		seen.keySet().retainAll(events.followed());
 		for (String id : events.followed()) {
@@ -91,22 +71,6 @@ class RemoteJobEvents implements SmartLifecycle {
 			events.progress(job.id(), views.of(job).progress());
 		}
 		seen.put(job.id(), new Seen(job.history().size(), job.position()));
-	}
-
-	@Override
-	public void stop() {
-		scheduler.shutdownNow();
-		running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return running;
-	}
-
-	@PreDestroy
-	void close() {
-		scheduler.shutdownNow();
 	}
 
 	/** What followers here have been sent of a job. */

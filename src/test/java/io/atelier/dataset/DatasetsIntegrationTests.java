@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import io.atelier.testing.FixtureService;
 import io.atelier.testing.MultipartBody;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,13 +54,9 @@ class DatasetsIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 300, 100);
-		registry.add("atelier.data-dir", () -> tmp.resolve("data").toString());
+		FixtureService.register(registry, tmp, 300, 100);
 		registry.add("atelier.security.insecure-local-mode", () -> "true");
-		registry.add("atelier.datasets.fashion-mnist.dir", fixtures::toString);
-		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
-		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");
-		Path plain = plainIdx(fixtures);
+		Path plain = plainIdx(tmp.resolve("fixtures"));
 		registry.add("atelier.datasets.idx.digits.dir", plain::toString);
 		registry.add("atelier.datasets.idx.digits.class-names", () -> String.join(",", DIGITS));
 		registry.add("atelier.datasets.uploads.max-uncompressed-size", () -> "4MB");

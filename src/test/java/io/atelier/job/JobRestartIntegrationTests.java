@@ -78,15 +78,7 @@ class JobRestartIntegrationTests {
 	@Test
 	void aJobRunningAtShutdownSavesWhereItStoppedAndResumesThereOnTheNextStart() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
-		String running;
-		try (ConfigurableApplicationContext context = start(fixtures)) {
-			JobService service = context.getBean(JobService.class);
-			running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null)).id();
-			await().atMost(Duration.ofSeconds(60)).until(() -> {
-				JobView job = service.find(running).orElseThrow();
-				return job.progress().epoch() == 2 && job.progress().batch() >= 10;
-			});
-		}
+		String running = stopWithinEpochTwo(fixtures);
 		try (ConfigurableApplicationContext context = start(fixtures)) {
 			JobService service = context.getBean(JobService.class);
 			awaitState(service, running, JobState.SUCCEEDED);
@@ -105,15 +97,7 @@ class JobRestartIntegrationTests {
 	@Test
 	void aResumePointThatCannotBeReadGivesWayToTheLastEpochCheckpoint() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
-		String running;
-		try (ConfigurableApplicationContext context = start(fixtures)) {
-			JobService service = context.getBean(JobService.class);
-			running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null)).id();
-			await().atMost(Duration.ofSeconds(60)).until(() -> {
-				JobView job = service.find(running).orElseThrow();
-				return job.progress().epoch() == 2 && job.progress().batch() >= 10;
-			});
-		}
+		String running = stopWithinEpochTwo(fixtures);
 		Path parameters = tmp.resolve("data/jobs/" + running + "/resume/parameters.params");
 		assertThat(parameters).exists();
 		java.nio.file.Files.write(parameters, new byte[] { 1, 2, 3 });
@@ -161,6 +145,20 @@ class JobRestartIntegrationTests {
 		});
 		try (ConfigurableApplicationContext second = builder.run(arguments(fixtures))) {
 			assertThat(seenWhenServing.get()).isEqualTo("recovered=true, leftover=false");
+		}
+	}
+
+	/** Starts a 3-epoch job, stops the service once it is 10 batches into epoch 2, and answers the job. */
+	private String stopWithinEpochTwo(Path fixtures) {
+		try (ConfigurableApplicationContext context = start(fixtures)) {
+			JobService service = context.getBean(JobService.class);
+			String running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null))
+				.id();
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				JobView job = service.find(running).orElseThrow();
+				return job.progress().epoch() == 2 && job.progress().batch() >= 10;
+			});
+			return running;
 		}
 	}
 

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
-import io.atelier.dataset.IdxFixtures;
+import io.atelier.testing.FixtureService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,12 +47,8 @@ class JobsIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
-		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 1000, 200);
-		registry.add("atelier.data-dir", () -> tmp.resolve("data").toString());
+		FixtureService.register(registry, tmp, 1000, 200);
 		registry.add("atelier.security.insecure-local-mode", () -> "true");
-		registry.add("atelier.datasets.fashion-mnist.dir", fixtures::toString);
-		registry.add("atelier.datasets.fashion-mnist.system-dir", () -> tmp.resolve("absent").toString());
-		registry.add("atelier.datasets.fashion-mnist.verify-checksums", () -> "false");
 		registry.add("atelier.jobs.queue-capacity", () -> "1");
 		registry.add("atelier.jobs.max-training-images", () -> "600000");
 	}

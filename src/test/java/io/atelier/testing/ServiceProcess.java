@@ -92,7 +92,8 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	static Path jar() throws IOException {
+	/** The jar {@code ./mvnw package} built. */
+	public static Path jar() throws IOException {
 		try (Stream<Path> files = Files.list(Path.of("target"))) {
 			return files.filter(path -> path.getFileName().toString().matches("atelier-.*\\.jar"))
 				.findFirst()
@@ -100,7 +101,8 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	private static String javaExecutable() {
+	/** The java of this JVM, to run the jar with. */
+	public static String javaExecutable() {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
