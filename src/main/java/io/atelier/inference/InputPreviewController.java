@@ -43,9 +43,12 @@ class InputPreviewController {
 			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"Send the image in a multipart field named 'image'.");
 		}
-		ServingModel serving = models.serving(model);
-		int width = serving.width();
-		int height = serving.height();
+		int width;
+		int height;
+		try (ServingModel.Lease serving = models.borrow(model)) {
+			width = serving.model().width();
+			height = serving.model().height();
+		}
 		byte[] gray = decoder.decode(image.getBytes(), width, height, PredictionController.invert(invert));
 		BufferedImage preview = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
 		preview.getRaster().setDataElements(0, 0, width, height, gray);

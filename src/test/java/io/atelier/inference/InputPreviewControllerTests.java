@@ -47,7 +47,8 @@ class InputPreviewControllerTests {
 		ServingModel model = mock(ServingModel.class);
 		given(model.width()).willReturn(28);
 		given(model.height()).willReturn(28);
-		given(models.serving(any())).willReturn(model);
+		ServingModel.Lease lease = leaseOn(model);
+		given(models.borrow(any())).willReturn(lease);
 	}
 
 	@Test
@@ -64,7 +65,8 @@ class InputPreviewControllerTests {
 		ServingModel wide = mock(ServingModel.class);
 		given(wide.width()).willReturn(32);
 		given(wide.height()).willReturn(16);
-		given(models.serving("wide")).willReturn(wide);
+		ServingModel.Lease lease = leaseOn(wide);
+		given(models.borrow("wide")).willReturn(lease);
 		MvcTestResult result = mvc.post().uri("/predict/input?model=wide").multipart()
 			.file(new MockMultipartFile("image", "shirt.png", "image/png", darkSquareOnWhite()))
 			.exchange();
@@ -112,6 +114,12 @@ class InputPreviewControllerTests {
 			}
 		}
 		return TestImages.encode(image, "png");
+	}
+
+	private static ServingModel.Lease leaseOn(ServingModel model) {
+		ServingModel.Lease lease = mock(ServingModel.Lease.class);
+		given(lease.model()).willReturn(model);
+		return lease;
 	}
 
 }
