@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -180,6 +181,7 @@ class ModelRegistryIntegrationTests {
 		MeterRegistry meters = context.getBean(MeterRegistry.class);
 		double loadsBefore = meters.get("atelier.model.loads").counter().count();
 		double evictionsBefore = meters.get("atelier.model.evictions").counter().count();
+		int engineArraysWithOneModel = engineArrays();
 
 		AtomicInteger wrong = new AtomicInteger();
 		AtomicInteger answered = new AtomicInteger();
@@ -212,6 +214,13 @@ class ModelRegistryIntegrationTests {
 		assertThat(meters.get("atelier.model.loads").counter().count()).isGreaterThan(loadsBefore + 1);
 		assertThat(meters.get("atelier.model.evictions").counter().count()).isGreaterThan(evictionsBefore + 1);
 		assertThat(meters.get("atelier.models.loaded").gauge().value()).isEqualTo(1);
+		assertThat(engineArrays()).as("every evicted model's native memory is freed").isEqualTo(engineArraysWithOneModel);
+	}
+
+	private static int engineArrays() {
+		try (NDManager probe = NDManager.newBaseManager()) {
+			return probe.getParentManager().getManagedArrays().size();
+		}
 	}
 
 	@Test
