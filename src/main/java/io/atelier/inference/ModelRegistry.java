@@ -101,9 +101,10 @@ class ModelRegistry {
 		if (!naming.isEmpty()) {
 			throw ModelProblems.modelAliased(modelId, naming);
 		}
-		loaded.unload(modelId);
 		store.deleteModel(modelId);
 		refresh();
+		// After the refresh, so that no request can load it again in between.
+		loaded.unload(modelId);
 	}
 
 	/**
