@@ -193,6 +193,8 @@ spec:
           value: {{ $values.config.inference.maxPixels | int64 | quote }}
         - name: ATELIER_INFERENCE_PREDICTORSPERMODEL
           value: {{ $values.config.inference.predictorsPerModel | quote }}
+        - name: ATELIER_INFERENCE_MAXLOADEDMODELS
+          value: {{ $values.config.inference.maxLoadedModels | quote }}
         - name: ATELIER_DATASETS_FASHIONMNIST_DOWNLOAD
           value: {{ $values.config.datasets.fashionMnist.download | quote }}
         {{- if $values.database.url }}

@@ -1,8 +1,6 @@
 package io.atelier.inference;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,9 +19,6 @@ class DynamicBatching {
 	private final BatchingProperties properties;
 
 	private final DynamicBatcher.Meters meters;
-
-	/** Models stay loaded until shutdown, so their batchers are never removed. */
-	private final Map<ServingModel, DynamicBatcher> batchers = new ConcurrentHashMap<>();
 
 	DynamicBatching(BatchingProperties properties, MeterRegistry registry) {
 		this.properties = properties;
@@ -51,8 +46,8 @@ class DynamicBatching {
 		if (!properties.enabled() || images.count() != 1) {
 			return model.probabilities(images);
 		}
-		DynamicBatcher batcher = batchers.computeIfAbsent(model,
-				key -> new DynamicBatcher(key.jobId(), key::probabilities, properties, meters));
+		DynamicBatcher batcher = model
+			.batcher(key -> new DynamicBatcher(key.jobId(), key::probabilities, properties, meters));
 		return new float[][] { batcher.probabilities(images) };
 	}
 

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param predictorsPerModel DJL predictors kept per loaded model; a request borrows one
  * @param predictorWait how long a request waits for a free predictor before a 503
  * @param maxBatchImages the most images one {@code /predict/batch} request may hold
+ * @param maxLoadedModels the most models kept loaded for serving; loading one more unloads the least recently
+ * used, which is reloaded on its next request
  * @param refreshInterval how often a replica re-reads the models on the volume and the aliases in the
  * database, to serve what workers trained and other replicas pinned
  */
@@ -27,5 +29,5 @@ import org.springframework.validation.annotation.Validated;
 record InferenceProperties(@NotNull @DefaultValue("10MB") DataSize maxImageSize,
 		@Min(1) @DefaultValue("40000000") long maxPixels, @Min(1) @Max(256) @DefaultValue("8") int predictorsPerModel,
 		@NotNull @DefaultValue("5s") Duration predictorWait, @Min(1) @DefaultValue("256") int maxBatchImages,
-		@NotNull @DefaultValue("2s") Duration refreshInterval) {
+		@NotNull @DefaultValue("2s") Duration refreshInterval, @Min(1) @DefaultValue("16") int maxLoadedModels) {
 }

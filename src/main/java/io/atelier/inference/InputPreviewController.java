@@ -43,12 +43,19 @@ class InputPreviewController {
 			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
 					"Send the image in a multipart field named 'image'.");
 		}
-		ServingModel serving = models.serving(model);
-		int width = serving.width();
-		int height = serving.height();
-		byte[] pixels = decoder.decode(image.getBytes(), serving.channels(), width, height,
-				PredictionController.invert(invert), serving.invertsLight());
-		BufferedImage preview = preview(pixels, serving.channels(), width, height);
+		int channels;
+		int width;
+		int height;
+		boolean invertsLight;
+		try (ServingModel.Lease serving = models.borrow(model)) {
+			channels = serving.model().channels();
+			width = serving.model().width();
+			height = serving.model().height();
+			invertsLight = serving.model().invertsLight();
+		}
+		byte[] pixels = decoder.decode(image.getBytes(), channels, width, height, PredictionController.invert(invert),
+				invertsLight);
+		BufferedImage preview = preview(pixels, channels, width, height);
 		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		ImageIO.write(preview, "png", png);
 		return png.toByteArray();

@@ -4,7 +4,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import ai.djl.Model;
@@ -14,17 +13,16 @@ import io.atelier.network.Architecture;
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The models on the volume, trained or imported, and the ones loaded for serving. Each model is loaded once, on
- * first use, and shared by every request; the default is the pinned model, else the newest.
+ * The models on the volume, trained or imported, and the ones loaded for serving. A model is loaded on first
+ * use, warmed up and shared by every request; at most {@code atelier.inference.max-loaded-models} stay loaded,
+ * the least recently used unloaded first. The default is the pinned model, else the newest.
  */
 @Component
 class ModelRegistry {
@@ -37,22 +35,15 @@ class ModelRegistry {
 
 	static final String DEFAULT_ALIAS = ModelAliases.DEFAULT;
 
-	private final Map<String, ServingModel> loaded = new ConcurrentHashMap<>();
+	private final LoadedModels loaded;
 
 	private volatile List<Entry> models;
-
-	private final Timer loadTime;
 
 	ModelRegistry(CheckpointStore store, ModelAliases aliases, InferenceProperties properties, MeterRegistry meters) {
 		this.store = store;
 		this.aliases = aliases;
 		this.properties = properties;
-		this.loadTime = Timer.builder("atelier.model.load.duration")
-			.description("Time to load a model from its checkpoint for serving")
-			.register(meters);
-		Gauge.builder("atelier.models.loaded", loaded, Map::size)
-			.description("Models loaded for serving")
-			.register(meters);
+		this.loaded = new LoadedModels(properties.maxLoadedModels(), this::load, meters);
 		refresh();
 	}
 
@@ -61,9 +52,11 @@ class ModelRegistry {
 		return models.stream().map(entry -> entry.summary(entry.jobId().equals(defaultId))).toList();
 	}
 
-	Optional<ModelSummary> find(String jobId) {
+	/** The model named, by id or alias ({@code default} included). */
+	Optional<ModelSummary> find(String name) {
 		String defaultId = defaultId();
-		return entry(jobId).map(entry -> entry.summary(entry.jobId().equals(defaultId)));
+		String id = DEFAULT_ALIAS.equals(name) ? defaultId : aliases.resolve(name);
+		return entry(id).map(entry -> entry.summary(entry.jobId().equals(defaultId)));
 	}
 
 	synchronized ModelSummary pin(String jobId) {
@@ -108,26 +101,25 @@ class ModelRegistry {
 		if (!naming.isEmpty()) {
 			throw ModelProblems.modelAliased(modelId, naming);
 		}
-		ServingModel unloaded = loaded.remove(modelId);
 		store.deleteModel(modelId);
 		refresh();
-		if (unloaded != null) {
-			unloaded.close();
-		}
+		// After the refresh, so that no request can load it again in between.
+		loaded.unload(modelId);
 	}
 
-	/** The model to serve: the one named, by id or alias, or the default; loaded on first use. */
-	ServingModel serving(String jobId) {
+	/**
+	 * The model to serve, leased for one request: the one named, by id or alias, or the default;
+	 * (re)loaded if it is not loaded. The request closes the lease when done with the model.
+	 */
+	ServingModel.Lease borrow(String jobId) {
 		String id = jobId == null || DEFAULT_ALIAS.equals(jobId) ? defaultId() : aliases.resolve(jobId);
 		if (id == null) {
 			throw ModelProblems.noModelYet();
 		}
-		ServingModel ready = loaded.get(id);
-		if (ready != null) {
-			return ready;
+		if (!loaded.isLoaded(id) && entry(id).isEmpty()) {
+			throw ModelProblems.unknownModel(id);
 		}
-		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
-		return loaded.computeIfAbsent(id, key -> loadTime.record(() -> load(entry)));
+		return loaded.borrow(id);
 	}
 
 	/** A model's files and metadata on the volume. */
@@ -159,8 +151,7 @@ class ModelRegistry {
 
 	@PreDestroy
 	void close() {
-		loaded.values().forEach(ServingModel::close);
-		loaded.clear();
+		loaded.close();
 	}
 
 	private String defaultId() {
@@ -191,18 +182,31 @@ class ModelRegistry {
 			.flatMap(Optional::stream);
 	}
 
-	private ServingModel load(Entry entry) {
+	/** Loads a model and runs one forward pass, so that its first request does not pay for the engine's first. */
+	private ServingModel load(String id) {
+		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
 		CheckpointMetadata metadata = entry.metadata();
 		Architecture architecture = Architecture.byId(metadata.architecture()).orElseThrow();
 		Model model = architecture.newEmptyModel(metadata.classNames().size());
+		ServingModel serving;
 		try {
 			store.loadParameters(entry.checkpoint(), model.getBlock(), model.getNDManager());
 			model.getBlock().freezeParameters(true);
-			return new ServingModel(entry.jobId(), metadata.epoch(), metadata.classNames(), metadata.inputOrDefault(),
-					model, properties.predictorsPerModel(), properties.predictorWait());
+			serving = new ServingModel(entry.jobId(), metadata.epoch(), metadata.classNames(),
+					metadata.inputOrDefault(), model, properties.predictorsPerModel(), properties.predictorWait());
 		}
 		catch (RuntimeException ex) {
 			model.close();
+			throw ex;
+		}
+		try {
+			CheckpointMetadata.Input input = metadata.inputOrDefault();
+			serving.probabilities(new ServingModel.Images(new float[input.height() * input.width()], 1,
+					input.height(), input.width()));
+			return serving;
+		}
+		catch (RuntimeException ex) {
+			serving.close();
 			throw ex;
 		}
 	}

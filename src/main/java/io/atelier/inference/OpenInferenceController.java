@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
+import io.atelier.store.CheckpointMetadata;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,8 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The Open Inference Protocol (KServe V2) over REST, so that KServe, Triton's clients, Seldon and
- * perf_analyzer can use Atelier unchanged. A model's name is its job id, or {@code default} for the
- * model {@code /predict} uses when none is named; its one version is its job id.
+ * perf_analyzer can use Atelier unchanged. A model's name is its id, an alias, or {@code default} for
+ * the model {@code /predict} uses when none is named; its one version is its id.
  */
 @RestController
 class OpenInferenceController {
@@ -77,10 +78,12 @@ class OpenInferenceController {
 	@GetMapping({ "/v2/models/{name}", "/v2/models/{name}/versions/{version}" })
 	Map<String, Object> metadata(@PathVariable String name, @PathVariable(required = false) String version) {
 		ModelSummary model = resolve(name, version);
-		ServingModel serving = models.serving(model.jobId());
+		CheckpointMetadata.Input input = models.stored(model.jobId())
+			.map(entry -> entry.metadata().inputOrDefault())
+			.orElse(CheckpointMetadata.FASHION_MNIST_INPUT);
 		return Map.of("name", name, "versions", List.of(model.jobId()), "platform", "pytorch_libtorch", "inputs",
 				List.of(Map.of("name", OpenInferenceImages.INPUT, "datatype", "FP32", "shape",
-						List.of(-1, serving.channels(), serving.height(), serving.width()))),
+						List.of(-1, input.channels(), input.height(), input.width()))),
 				"outputs", List.of(Map.of("name", OpenInferenceResponse.OUTPUT, "datatype", "FP32", "shape",
 						List.of(-1, model.classNames().size()))));
 	}
@@ -89,7 +92,7 @@ class OpenInferenceController {
 	@GetMapping({ "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready" })
 	Map<String, Object> modelReady(@PathVariable String name, @PathVariable(required = false) String version) {
 		ModelSummary model = resolve(name, version);
-		models.serving(model.jobId());
+		models.borrow(model.jobId()).close();
 		return Map.of("name", name, "ready", true);
 	}
 
@@ -99,11 +102,15 @@ class OpenInferenceController {
 			throws IOException {
 		ModelSummary summary = resolve(name, version);
 		OpenInferenceRequest inference = OpenInferenceRequest.parse(readLimited(request), headerLength, json);
-		ServingModel model = models.serving(summary.jobId());
-		ServingModel.Images images = new OpenInferenceImages(predictions, properties, model).read(inference.inputs());
-		float[][] probabilities = predictions.probabilities(model, images);
-		OpenInferenceResponse response = OpenInferenceResponse.of(name, model.jobId(), inference, probabilities,
-				model.classNames(), json);
+		OpenInferenceResponse response;
+		try (ServingModel.Lease lease = models.borrow(summary.jobId())) {
+			ServingModel model = lease.model();
+			ServingModel.Images images = new OpenInferenceImages(predictions, properties, model)
+				.read(inference.inputs());
+			float[][] probabilities = predictions.probabilities(model, images);
+			response = OpenInferenceResponse.of(name, model.jobId(), inference, probabilities, model.classNames(),
+					json);
+		}
 		if (response.headerLength() == null) {
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response.body());
 		}
@@ -114,9 +121,7 @@ class OpenInferenceController {
 	}
 
 	private ModelSummary resolve(String name, String version) {
-		ModelSummary model = (DEFAULT.equals(name)
-				? models.list().stream().filter(ModelSummary::isDefault).findFirst()
-				: models.find(name))
+		ModelSummary model = models.find(name)
 			.orElseThrow(() -> new OpenInferenceException(HttpStatus.NOT_FOUND, DEFAULT.equals(name)
 					? "No model has been trained yet, so there is no default model."
 					: "No model named '" + name + "'; GET /models lists them."));

@@ -41,18 +41,21 @@ class PredictionService {
 	}
 
 	PredictionResponse.Batch predict(List<byte[]> images, String modelId, int topK, ImageDecoder.Invert invert) {
-		ServingModel model = models.serving(modelId);
-		int classes = model.classNames().size();
-		if (topK < 1 || topK > classes) {
-			throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
-					"topK must be between 1 and " + classes + ", the number of classes.");
+		try (ServingModel.Lease lease = models.borrow(modelId)) {
+			ServingModel model = lease.model();
+			int classes = model.classNames().size();
+			if (topK < 1 || topK > classes) {
+				throw Problems.error(HttpStatus.BAD_REQUEST, "Invalid request",
+						"topK must be between 1 and " + classes + ", the number of classes.");
+			}
+			float[][] probabilities = probabilities(model, decode(model, images, invert));
+			List<PredictionResponse.Result> results = new ArrayList<>(images.size());
+			for (float[] row : probabilities) {
+				results.add(new PredictionResponse.Result(top(row, topK, model.classNames())));
+			}
+			return new PredictionResponse.Batch(new PredictionResponse.ModelRef(model.jobId(), model.epoch()),
+					results);
 		}
-		float[][] probabilities = probabilities(model, decode(model, images, invert));
-		List<PredictionResponse.Result> results = new ArrayList<>(images.size());
-		for (float[] row : probabilities) {
-			results.add(new PredictionResponse.Result(top(row, topK, model.classNames())));
-		}
-		return new PredictionResponse.Batch(new PredictionResponse.ModelRef(model.jobId(), model.epoch()), results);
 	}
 
 	/** Encoded images as the model's input, decoded the way training saw them. */

@@ -3,9 +3,12 @@ package io.atelier.inference;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
@@ -23,6 +26,10 @@ import io.atelier.store.CheckpointMetadata;
  * One trained model loaded for serving, with a pool of DJL predictors: a predictor is not
  * thread-safe, so each request borrows one and gives it back. Its parameters are frozen, so no
  * request records an autograd graph whatever the thread's grad mode.
+ * <p>
+ * A request holds a {@link Lease} on the model for as long as it uses it. A model unloaded while
+ * requests hold it is retired: it takes no new lease and is closed, predictors and all, when the
+ * last lease is given back, so that no request ever runs on a closed model.
  */
 final class ServingModel implements AutoCloseable {
 
@@ -39,6 +46,16 @@ final class ServingModel implements AutoCloseable {
 	private final BlockingQueue<Predictor<Images, float[][]>> predictors;
 
 	private final Duration wait;
+
+	private int leases;
+
+	private boolean retired;
+
+	private boolean closed;
+
+	private volatile long lastUsed = System.nanoTime();
+
+	private DynamicBatcher batcher;
 
 	ServingModel(String jobId, int epoch, List<String> classNames, CheckpointMetadata.Input input, Model model,
 			int poolSize, Duration wait) {
@@ -125,19 +142,73 @@ final class ServingModel implements AutoCloseable {
 		}
 	}
 
-	/** Waits for every borrowed predictor to come back, so that in-flight requests finish first. */
+	/** A lease for one request, or none once the model is retired. */
+	synchronized Optional<Lease> lease() {
+		if (retired) {
+			return Optional.empty();
+		}
+		leases++;
+		lastUsed = System.nanoTime();
+		return Optional.of(new Lease(this));
+	}
+
+	/** When a lease on it was last taken, in {@link System#nanoTime()}. */
+	long lastUsed() {
+		return lastUsed;
+	}
+
+	/** Whether its predictors and DJL model are closed. */
+	synchronized boolean isClosed() {
+		return closed;
+	}
+
+	/** This model's batcher, made on first use: it lives and goes with the model. */
+	synchronized DynamicBatcher batcher(Function<ServingModel, DynamicBatcher> create) {
+		if (batcher == null) {
+			batcher = create.apply(this);
+		}
+		return batcher;
+	}
+
+	private void release() {
+		synchronized (this) {
+			leases--;
+			if (!retired || leases > 0 || closed) {
+				return;
+			}
+			closed = true;
+		}
+		closeNow();
+	}
+
+	/**
+	 * Takes no new lease and closes the model once no request holds it: at once if none does, else
+	 * when the last one gives its lease back. Closing twice closes nothing twice.
+	 */
 	@Override
 	public void close() {
-		int closed = 0;
+		synchronized (this) {
+			retired = true;
+			if (leases > 0 || closed) {
+				return;
+			}
+			closed = true;
+		}
+		closeNow();
+	}
+
+	/** Every predictor is back by now; the wait only guards against one that is not. */
+	private void closeNow() {
+		int done = 0;
 		int size = predictors.remainingCapacity() + predictors.size();
-		while (closed < size) {
+		while (done < size) {
 			try {
 				Predictor<Images, float[][]> predictor = predictors.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
 				if (predictor == null) {
 					break;
 				}
 				predictor.close();
-				closed++;
+				done++;
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -145,6 +216,30 @@ final class ServingModel implements AutoCloseable {
 			}
 		}
 		model.close();
+	}
+
+	/** A request's hold on a model: the model stays open until every lease on it is closed. */
+	static final class Lease implements AutoCloseable {
+
+		private final ServingModel model;
+
+		private final AtomicBoolean open = new AtomicBoolean(true);
+
+		private Lease(ServingModel model) {
+			this.model = model;
+		}
+
+		ServingModel model() {
+			return model;
+		}
+
+		@Override
+		public void close() {
+			if (open.compareAndSet(true, false)) {
+				model.release();
+			}
+		}
+
 	}
 
 	/** Preprocessed images: {@code count} images of {@code channels} planes of {@code rows}×{@code cols} scaled pixels. */

@@ -78,7 +78,7 @@ class ServingWarmup implements ApplicationRunner {
 	}
 
 	private void warm(int port) throws Exception {
-		models.serving(null);
+		models.borrow(null).close();
 		HttpRequest.Builder request = HttpRequest.newBuilder(
 				URI.create("http://localhost:" + port + "/predict"))
 			.header("Content-Type", "image/png");

@@ -49,7 +49,8 @@ class InputPreviewControllerTests {
 		given(model.width()).willReturn(28);
 		given(model.height()).willReturn(28);
 		given(model.invertsLight()).willReturn(true);
-		given(models.serving(any())).willReturn(model);
+		ServingModel.Lease lease = leaseOn(model);
+		given(models.borrow(any())).willReturn(lease);
 	}
 
 	@Test
@@ -58,7 +59,8 @@ class InputPreviewControllerTests {
 		given(photos.channels()).willReturn(3);
 		given(photos.width()).willReturn(20);
 		given(photos.height()).willReturn(20);
-		given(models.serving("photos")).willReturn(photos);
+		ServingModel.Lease lease = leaseOn(photos);
+		given(models.borrow("photos")).willReturn(lease);
 		MvcTestResult result = mvc.post().uri("/predict/input?model=photos").multipart()
 			.file(new MockMultipartFile("image", "shirt.png", "image/png", TestImages.rgb(40, 40, 0xF0A050, "png")))
 			.exchange();
@@ -82,7 +84,8 @@ class InputPreviewControllerTests {
 		given(wide.channels()).willReturn(1);
 		given(wide.width()).willReturn(32);
 		given(wide.height()).willReturn(16);
-		given(models.serving("wide")).willReturn(wide);
+		ServingModel.Lease lease = leaseOn(wide);
+		given(models.borrow("wide")).willReturn(lease);
 		MvcTestResult result = mvc.post().uri("/predict/input?model=wide").multipart()
 			.file(new MockMultipartFile("image", "shirt.png", "image/png", darkSquareOnWhite()))
 			.exchange();
@@ -130,6 +133,12 @@ class InputPreviewControllerTests {
 			}
 		}
 		return TestImages.encode(image, "png");
+	}
+
+	private static ServingModel.Lease leaseOn(ServingModel model) {
+		ServingModel.Lease lease = mock(ServingModel.Lease.class);
+		given(lease.model()).willReturn(model);
+		return lease;
 	}
 
 }

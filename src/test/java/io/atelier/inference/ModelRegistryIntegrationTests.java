@@ -20,12 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.atelier.AtelierApplication;
 import io.atelier.network.Architecture;
 import io.atelier.testing.MultipartBody;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +42,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Aliases and deletion through real HTTP, on imported models (no training needed): an alias answers
- * as its model, a switch under load gives every request wholly to one model, a model still named
- * cannot be deleted, and a deleted one is gone with its files.
+ * Aliases, deletion and the bound on loaded models through real HTTP, on imported models (no
+ * training needed): an alias answers as its model wherever a model is named, a switch under load
+ * gives every request wholly to one model, a model still named cannot be deleted, a deleted one is
+ * gone with its files, and with one model loaded at a time requests alternating between two models
+ * are all answered by the model they named. Every test here runs with that bound of one.
  */
 class ModelRegistryIntegrationTests {
 
@@ -62,7 +66,8 @@ class ModelRegistryIntegrationTests {
 	@BeforeAll
 	static void start() {
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
-				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"));
+				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
+				"--atelier.inference.max-loaded-models=1");
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		byte[] pixels = new byte[28 * 28];
 		new Random(3).nextBytes(pixels);
@@ -166,6 +171,89 @@ class ModelRegistryIntegrationTests {
 		assertThat(get("/models").body()).doesNotContain(a);
 		assertThat(tmp.resolve("data/imported/" + a)).doesNotExist();
 		assertThat(send(request("/models/" + a).DELETE()).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void requestsAlternatingBetweenTwoModelsBeyondTheBoundAreAllAnsweredByTheirModel() throws Exception {
+		String a = importModel(8);
+		String b = importModel(9);
+		Map<String, String> answers = Map.of(a, predictions(a), b, predictions(b));
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		double loadsBefore = meters.get("atelier.model.loads").counter().count();
+		double evictionsBefore = meters.get("atelier.model.evictions").counter().count();
+		int engineArraysWithOneModel = engineArrays();
+
+		AtomicInteger wrong = new AtomicInteger();
+		AtomicInteger answered = new AtomicInteger();
+		ExecutorService clients = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> work = new ArrayList<>();
+			for (int c = 0; c < 8; c++) {
+				int client = c;
+				work.add(clients.submit(() -> {
+					for (int i = 0; i < 15; i++) {
+						String asked = (client + i) % 2 == 0 ? a : b;
+						JsonNode answer = predict(asked);
+						if (!answer.path("model").path("jobId").asString().equals(asked)
+								|| !sameAnswer(answer.path("predictions"), answers.get(asked))) {
+							wrong.incrementAndGet();
+						}
+						answered.incrementAndGet();
+					}
+				}));
+			}
+			for (Future<?> future : work) {
+				future.get();
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+		assertThat(answered).hasValue(8 * 15);
+		assertThat(wrong).hasValue(0);
+		assertThat(meters.get("atelier.model.loads").counter().count()).isGreaterThan(loadsBefore + 1);
+		assertThat(meters.get("atelier.model.evictions").counter().count()).isGreaterThan(evictionsBefore + 1);
+		assertThat(meters.get("atelier.models.loaded").gauge().value()).isEqualTo(1);
+		assertThat(engineArrays()).as("every evicted model's native memory is freed").isEqualTo(engineArraysWithOneModel);
+	}
+
+	private static int engineArrays() {
+		try (NDManager probe = NDManager.newBaseManager()) {
+			return probe.getParentManager().getManagedArrays().size();
+		}
+	}
+
+	@Test
+	void getModelByAliasAnswersTheModelItNames() throws IOException {
+		String a = importModel(10);
+		assertThat(put("/models/aliases/staging", a).statusCode()).isEqualTo(200);
+		HttpResponse<String> model = get("/models/staging");
+		assertThat(model.statusCode()).as(model.body()).isEqualTo(200);
+		assertThat(json.readTree(model.body()).path("jobId").asString()).isEqualTo(a);
+		JsonNode defaultModel = json.readTree(get("/models/default").body());
+		assertThat(defaultModel.path("isDefault").asBoolean()).isTrue();
+		assertThat(get("/models").body()).contains("\"jobId\":\"" + defaultModel.path("jobId").asString() + "\"");
+		assertThat(get("/models/no-such-alias").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void theOpenInferenceRoutesTakeAnAlias() throws IOException {
+		String a = importModel(11);
+		assertThat(put("/models/aliases/canary", a).statusCode()).isEqualTo(200);
+		HttpResponse<String> metadata = get("/v2/models/canary");
+		assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
+		assertThat(json.readTree(metadata.body()).path("versions").get(0).asString()).isEqualTo(a);
+		assertThat(get("/v2/models/canary/versions/" + a + "/ready").statusCode()).isEqualTo(200);
+
+		String body = "{\"inputs\":[{\"name\":\"image\",\"shape\":[1,28,28],\"datatype\":\"UINT8\",\"data\":"
+				+ java.util.Arrays.toString(new int[784]) + "}]}";
+		HttpResponse<String> inferred = send(request("/v2/models/canary/infer").header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+		assertThat(inferred.statusCode()).as(inferred.body()).isEqualTo(200);
+		JsonNode answer = json.readTree(inferred.body());
+		assertThat(answer.path("model_name").asString()).isEqualTo("canary");
+		assertThat(answer.path("model_version").asString()).isEqualTo(a);
+		assertThat(get("/v2/models/no-such-alias").statusCode()).isEqualTo(404);
 	}
 
 	/** Imports a seed-cnn with PyTorch's initialisation from {@code seed}; answers its id. */

@@ -62,7 +62,7 @@ class PredictionErrorsTests {
 
 	@Test
 	void aPngAndAJpegAreAnsweredWithProbabilitiesThatSumToOne() {
-		given(models.serving(any())).willReturn(model);
+		given(models.borrow(any())).willAnswer(call -> model.lease().orElseThrow());
 		for (var image : List.of(new Object[] { MediaType.IMAGE_PNG, TestImages.grayPng(28, 28, new byte[784]) },
 				new Object[] { MediaType.IMAGE_JPEG, TestImages.rgb(64, 48, 0xEEEEEE, "jpg") })) {
 			MvcTestResult result = mvc.post()
@@ -82,14 +82,14 @@ class PredictionErrorsTests {
 
 	@Test
 	void aTruncatedPngIsABadRequest() {
-		given(models.serving(any())).willReturn(model);
+		given(models.borrow(any())).willAnswer(call -> model.lease().orElseThrow());
 		byte[] png = TestImages.rgb(60, 60, 0x336699, "png");
 		assertInvalid(Arrays.copyOf(png, png.length / 2), "could not be decoded");
 	}
 
 	@Test
 	void aTextFileNamedPngIsABadRequest() {
-		given(models.serving(any())).willReturn(model);
+		given(models.borrow(any())).willAnswer(call -> model.lease().orElseThrow());
 		MvcTestResult result = mvc.post()
 			.uri("/predict")
 			.multipart()
@@ -101,13 +101,13 @@ class PredictionErrorsTests {
 
 	@Test
 	void aDecompressionBombIsRefusedBeforeDecoding() {
-		given(models.serving(any())).willReturn(model);
+		given(models.borrow(any())).willAnswer(call -> model.lease().orElseThrow());
 		assertInvalid(TestImages.pngHeaderOnly(50_000, 50_000), "over the limit of 40000000");
 	}
 
 	@Test
 	void aTopKBeyondTheClassesIsABadRequest() {
-		given(models.serving(any())).willReturn(model);
+		given(models.borrow(any())).willAnswer(call -> model.lease().orElseThrow());
 		assertThat(mvc.post().uri("/predict?topK=11").contentType(MediaType.IMAGE_PNG)
 			.content(TestImages.grayPng(28, 28, new byte[784])))
 			.hasStatus(HttpStatus.BAD_REQUEST);
@@ -115,7 +115,7 @@ class PredictionErrorsTests {
 
 	@Test
 	void randomImagesContentTypesAndParametersNeverCauseAServerError() {
-		given(models.serving(any())).willReturn(model);
+		given(models.borrow(any())).willAnswer(call -> model.lease().orElseThrow());
 		io.atelier.Fuzz fuzz = new io.atelier.Fuzz();
 		java.util.Random random = fuzz.random();
 		List<byte[]> seeds = List.of(TestImages.grayPng(28, 28, new byte[784]), TestImages.rgb(40, 30, 0x123456, "jpeg"),
