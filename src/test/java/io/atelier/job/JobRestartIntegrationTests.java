@@ -154,7 +154,7 @@ class JobRestartIntegrationTests {
 			JobService service = context.getBean(JobService.class);
 			String running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null))
 				.id();
-			await().atMost(Duration.ofSeconds(60)).until(() -> {
+			await().atMost(Duration.ofMinutes(2)).until(() -> {
 				JobView job = service.find(running).orElseThrow();
 				return job.progress().epoch() == 2 && job.progress().batch() >= 10;
 			});
@@ -203,7 +203,7 @@ class JobRestartIntegrationTests {
 	}
 
 	private static void awaitState(JobService service, String id, JobState state) {
-		await().atMost(Duration.ofSeconds(60))
+		await().atMost(Duration.ofMinutes(2))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> service.find(id).orElseThrow().state() == state);
 	}
