@@ -16,11 +16,11 @@
 # libtorch's AVX kernels compute garbage on this VM, so every JVM runs with its baseline CPU kernels.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(failover makespan)
+parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(makespan failover)
 runs=${RUNS:-3}
 short_lease=${SHORT_LEASE:-6}
 short_heartbeat=${SHORT_HEARTBEAT:-1}
-failover_job=${FAILOVER_JOB:-'{"epochs": 3}'}
+failover_job=${FAILOVER_JOB:-'{"epochs": 5, "trainLimit": 12000}'}
 makespan_job=${MAKESPAN_JOB:-'{"epochs": 1, "trainLimit": 6000}'}
 pg_bin=${ATELIER_PG_BIN:-/usr/lib/postgresql/15/bin}
 . bench/lib.sh
@@ -165,25 +165,26 @@ print(json.dumps({"killed": victim, "new": j["worker"], "attempt": j["attempt"],
 PY
 }
 
+# Three workers, so that while a killed one starts again (minutes on a loaded machine) two are there.
 failover() {
   local lease=$1 heartbeat=$2 results=() id result victim
   new_round
   local args=(--atelier.jobs.lease-duration="${lease}s" --atelier.jobs.heartbeat-interval="${heartbeat}s")
   start_node api-1 api "${args[@]}"
-  start_node worker-a worker "${args[@]}"
-  start_node worker-b worker "${args[@]}"
-  wait_ready api-1 worker-a worker-b
+  for w in a b c; do start_node "worker-$w" worker "${args[@]}"; done
+  wait_ready api-1 worker-a worker-b worker-c
   port=${ports[api-1]}
   for run in $(seq 1 "$runs"); do
+    # Two workers must be up: the one that will be killed and the one that takes over.
+    while [ "$(for w in a b c; do curl -sf "localhost:${ports[worker-$w]}/actuator/health/readiness" >/dev/null && echo up; done | wc -l)" -lt 2 ]; do sleep 1; done
     id=$(submit "$failover_job")
     result=$(kill_and_follow "$id")
     echo "  lease ${lease}s run $run: $result"
     results+=("$result")
     api -X POST "localhost:$port/jobs/$id/cancel" >/dev/null || true
     victim=$(printf '%s' "$result" | python3 -c 'import json,sys; print(json.load(sys.stdin)["killed"])')
-    wait "${pids[$victim]}" 2>/dev/null || true
+    wait "${pids[$victim]}" 2>/dev/null || true  # reaps it; bash reports "Killed"
     start_node "$victim" worker "${args[@]}"
-    wait_ready "$victim"
     # The cancelled job must have left its worker before the next one is submitted.
     wait_for_job "$id" >/dev/null 2>&1 || true
   done
@@ -196,24 +197,40 @@ print("  lease %ss, heartbeat %ss, median of %d: kill->claimed %.2f s, kill->res
          statistics.median(r["resumption"] for r in rows), statistics.median(r["progress"] for r in rows)))' "$lease" "$heartbeat"
 }
 
+# One API and two workers of one intra-op thread, started once; for a 1-worker round the second is
+# stopped (SIGSTOP): idle, it holds no lease, and stopped it neither polls nor takes CPU.
+start_makespan_cluster() {
+  new_round
+  start_node api-1 api
+  JAVA_THREADS=1 start_node worker-1 worker
+  JAVA_THREADS=1 start_node worker-2 worker
+  wait_ready api-1 worker-1 worker-2
+  port=${ports[api-1]}
+  echo "  worker-1 log: $(grep -ho 'Number of intra-op threads is [0-9]*' "$work/logs/worker-1.log" | tail -n 1)"
+}
+
+# CPU seconds (user + system, every thread) the given processes have used so far.
+cpu_seconds() {
+  local pid total=0
+  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  python3 -c "print($total / $(getconf CLK_TCK))"
+}
+
 # Prints one JSON line: seconds from the first creation to the last end, and each job's worker and run time.
 makespan() {
   local workers=$1 ids=() id jobs=()
-  new_round
-  start_node api-1 api
-  for w in $(seq 1 "$workers"); do JAVA_THREADS=1 start_node "worker-$w" worker; done
-  wait_ready api-1 $(for w in $(seq 1 "$workers"); do echo "worker-$w"; done)
-  port=${ports[api-1]}
+  if [ "$workers" = 1 ]; then kill -STOP "${pids[worker-2]}"; else kill -CONT "${pids[worker-2]}"; fi
+  local cpu_before; cpu_before=$(cpu_seconds "${pids[worker-1]}" "${pids[worker-2]}")
   for _ in 1 2 3 4; do ids+=("$(submit "$makespan_job")"); done
   for id in "${ids[@]}"; do jobs+=("$(wait_for_job "$id")"); done
-  echo "  worker-1 log: $(grep -ho 'Number of intra-op threads is [0-9]*' "$work/logs/worker-1.log" | tail -n 1)" >&2
-  stop_nodes
-  printf '%s\n' "${jobs[@]}" | python3 -c '
-import datetime, json, sys
+  local cpu; cpu=$(python3 -c "print(round($(cpu_seconds "${pids[worker-1]}" "${pids[worker-2]}") - $cpu_before, 1))")
+  printf '%s\n' "${jobs[@]}" | CPU=$cpu python3 -c '
+import datetime, json, os, sys
 t = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 jobs = [json.loads(line) for line in sys.stdin if line.strip()]
 print(json.dumps({"workers": int(sys.argv[1]),
                   "makespan": round(max(t(j["finishedAt"]) for j in jobs) - min(t(j["createdAt"]) for j in jobs), 2),
+                  "workerCpuSeconds": float(os.environ["CPU"]),
                   "jobs": [[j["worker"], round(t(j["finishedAt"]) - t(j["startedAt"]), 2)] for j in jobs],
                   "accuracy": [j["evaluation"]["accuracy"] for j in jobs]}))' "$workers"
 }
@@ -232,16 +249,18 @@ for part in "${parts[@]}"; do
       ;;
     makespan)
       echo "makespan: 4 x $makespan_job queued at once; workers of 1 intra-op thread; 1 and 2 workers alternated, $runs runs each"
+      start_makespan_cluster
       results=()
       for run in $(seq 1 "$runs"); do
         for workers in 1 2; do
-          # Not in a subshell: the round counter must move on.
+          # Not in a subshell: worker-2 must stay stopped or running as this round left it.
           makespan "$workers" >"$work/result"
           result=$(cat "$work/result")
           echo "  run $run: $result   load average: $(uptime | sed 's/.*load average: //')"
           results+=("$result")
         done
       done
+      stop_nodes
       printf '%s\n' "${results[@]}" | python3 -c '
 import json, statistics, sys
 rows = [json.loads(line) for line in sys.stdin if line.strip()]
@@ -249,7 +268,9 @@ one = statistics.median(r["makespan"] for r in rows if r["workers"] == 1)
 two = statistics.median(r["makespan"] for r in rows if r["workers"] == 2)
 ratios = [a["makespan"] / b["makespan"] for a, b in zip(rows[0::2], rows[1::2])]
 print("  median makespan: 1 worker %.2f s, 2 workers %.2f s, speed-up %.2fx (median of per-run ratios %.2fx)"
-      % (one, two, one / two, statistics.median(ratios)))'
+      % (one, two, one / two, statistics.median(ratios)))
+cores = lambda n: statistics.median(r["workerCpuSeconds"] / r["makespan"] for r in rows if r["workers"] == n)
+print("  median CPU the workers got: 1 worker %.2f cores, 2 workers %.2f cores" % (cores(1), cores(2)))'
       ;;
     *) echo "unknown part $part (failover, makespan)" >&2; exit 2 ;;
   esac
