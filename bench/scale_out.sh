@@ -183,7 +183,7 @@ failover() {
     results+=("$result")
     api -X POST "localhost:$port/jobs/$id/cancel" >/dev/null || true
     victim=$(printf '%s' "$result" | python3 -c 'import json,sys; print(json.load(sys.stdin)["killed"])')
-    wait "${pids[$victim]}" 2>/dev/null || true  # reaps it; bash reports "Killed"
+    wait "${pids[$victim]}" 2>/dev/null || true
     start_node "$victim" worker "${args[@]}"
     # The cancelled job must have left its worker before the next one is submitted.
     wait_for_job "$id" >/dev/null 2>&1 || true
