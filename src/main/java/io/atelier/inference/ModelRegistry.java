@@ -201,8 +201,9 @@ class ModelRegistry {
 		}
 		try {
 			CheckpointMetadata.Input input = metadata.inputOrDefault();
-			serving.probabilities(new ServingModel.Images(new float[input.height() * input.width()], 1,
-					input.height(), input.width()));
+			serving.probabilities(new ServingModel.Images(
+					new float[input.channels() * input.height() * input.width()], 1, input.channels(), input.height(),
+					input.width()));
 			return serving;
 		}
 		catch (RuntimeException ex) {

@@ -67,7 +67,10 @@ class ModelRegistryIntegrationTests {
 	static void start() {
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
-				"--atelier.inference.max-loaded-models=1");
+				"--atelier.inference.max-loaded-models=1",
+				// With one model loaded and requests alternating, each may wait for a reload; on a loaded
+				// machine that can pass the default wait, and this test is about eviction, not latency.
+				"--atelier.inference.predictor-wait=60s");
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		byte[] pixels = new byte[28 * 28];
 		new Random(3).nextBytes(pixels);
