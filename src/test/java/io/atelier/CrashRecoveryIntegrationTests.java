@@ -208,7 +208,7 @@ class CrashRecoveryIntegrationTests {
 			.redirectOutput(tmp.resolve(log).toFile())
 			.start();
 		AtelierClient client = new AtelierClient("http://localhost:" + port, null);
-		await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
 			assertThat(process.isAlive()).as("the service exited; see " + tmp.resolve(log)).isTrue();
 			return client.isReady();
 		});
