@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its export imported again is stored and served from the bucket too.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Closed after this class: cached, it would go on refreshing from an S3 server that has stopped, and
+// its failing connections would weigh on the memory measurements of the tests that follow.
+@DirtiesContext
 class S3StorageIntegrationTests {
 
 	private static final String TRAINER = "s3-integration-trainer-key-0123456789abcdef";
