@@ -198,19 +198,28 @@ class PredictionIntegrationTests {
 	}
 
 	@Test
-	void twentyThousandPredictionsLeakNeitherTensorsNorResidentMemory() throws Exception {
+	void predictionsLeakNeitherTensorsNorResidentMemory() throws Exception {
 		byte[][] images = new byte[50][];
 		for (int i = 0; i < images.length; i++) {
 			images[i] = png(i);
 		}
 		predict(images, 4_000);
 		int arraysBefore = engineArrays();
-		long nativeBefore = residentKilobytes() - javaCommittedKilobytes();
-		predict(images, 20_000);
-		long nativeGrowth = residentKilobytes() - javaCommittedKilobytes() - nativeBefore;
+		long first = nativeGrowthOver(images, 10_000);
+		long second = nativeGrowthOver(images, 10_000);
 		assertThat(engineArrays()).isEqualTo(arraysBefore);
-		assertThat(nativeGrowth).as("growth in KiB of resident memory beyond the Java heap and metaspace")
-			.isLessThan(32 * 1024);
+		// A leak grows in both rounds; a one-off (an allocator arena, code the JIT compiles, other test
+		// contexts in this JVM at work) in one. A leaked input tensor, 3 KiB a prediction, would be 30 MiB.
+		assertThat(Math.min(first, second))
+			.as("growth in KiB of resident memory beyond the Java heap and metaspace over 10,000 predictions, "
+					+ "the smaller of two rounds (%d, %d)", first, second)
+			.isLessThan(16 * 1024);
+	}
+
+	private static long nativeGrowthOver(byte[][] images, int count) throws Exception {
+		long before = residentKilobytes() - javaCommittedKilobytes();
+		predict(images, count);
+		return residentKilobytes() - javaCommittedKilobytes() - before;
 	}
 
 	private static void predict(byte[][] images, int count) throws Exception {
