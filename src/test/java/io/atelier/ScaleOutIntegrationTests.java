@@ -98,10 +98,12 @@ class ScaleOutIntegrationTests {
 		JsonNode job = job(api, id);
 		assertThat(job.path("worker").asString()).isNotEqualTo(busy);
 		assertThat(job.path("attempt").asInt()).isEqualTo(2);
-		assertThat(job.path("history")).extracting(epoch -> epoch.path("epoch").asInt()).containsExactly(1, 2, 3);
+		assertThat(job.path("history")).extracting(epoch -> epoch.path("epoch").asInt()).containsExactly(1, 2, 3, 4, 5);
 		JsonNode resumption = job.path("resumes").get(0);
+		int from = resumption.path("fromEpoch").asInt();
+		assertThat(from).isBetween(2, 3);
 		assertThat(resumption.path("reason").asString()).contains("Worker " + busy + " stopped renewing its lease")
-			.contains("from the checkpoint of epoch 1");
+			.contains("from the checkpoint of epoch " + (from - 1));
 		assertThat(resumption.path("worker").asString()).isEqualTo(job.path("worker").asString());
 
 		api.awaitState(reference, "SUCCEEDED", Duration.ofMinutes(3));
@@ -131,7 +133,7 @@ class ScaleOutIntegrationTests {
 		assertThat(job.path("state").asString()).isEqualTo("SUCCEEDED");
 		assertThat(job.path("worker").asString()).isEqualTo(other);
 		assertThat(job.path("attempt").asInt()).isEqualTo(2);
-		assertThat(job.path("history")).extracting(epoch -> epoch.path("epoch").asInt()).containsExactly(1, 2, 3);
+		assertThat(job.path("history")).extracting(epoch -> epoch.path("epoch").asInt()).containsExactly(1, 2, 3, 4, 5);
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(paused.log()).contains("Job " + id).contains("lost its lease"));
 	}
@@ -187,14 +189,16 @@ class ScaleOutIntegrationTests {
 		assertThat(job(api, id).path("state").asString()).isEqualTo("SUCCEEDED");
 	}
 
-	/** A 3-epoch job of 100 batches an epoch, seeded, on whichever worker claims it. */
-	private static final String JOB = "{\"epochs\": 3, \"batchSize\": 5, \"trainLimit\": 500, \"seed\": 7}";
+	/** A 5-epoch job of 100 batches an epoch, seeded, on whichever worker claims it. */
+	private static final String JOB = "{\"epochs\": 5, \"batchSize\": 5, \"trainLimit\": 500, \"seed\": 7}";
 
 	/** Waits until the job has trained 20 batches of its second epoch, and answers the worker running it. */
 	private static String awaitWithinEpochTwo(AtelierClient api, String id) {
 		await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
 			JsonNode progress = job(api, id).path("progress");
-			return progress.path("epoch").asInt() == 2 && progress.path("batch").asInt() >= 20;
+			// Progress reaches the database with the heartbeat; a fast machine may be past epoch 2 by then.
+			int epoch = progress.path("epoch").asInt();
+			return epoch >= 2 && epoch <= 3 && progress.path("batch").asInt() >= 20;
 		});
 		String worker = job(api, id).path("worker").asString();
 		assertThat(processes).containsKey(worker);

@@ -50,11 +50,12 @@ class S3StorageRestartIntegrationTests {
 		String jobId;
 		try (ConfigurableApplicationContext first = start(fixtures)) {
 			AtelierClient trainer = client(first);
-			jobId = trainer.startJob("{\"epochs\": 3, \"batchSize\": 5}");
+			// Long enough that a fast machine cannot finish it while the context closes.
+			jobId = trainer.startJob("{\"epochs\": 8, \"batchSize\": 5}");
 			String id = jobId;
 			await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
 				JsonNode progress = json.readTree(trainer.get("/jobs/" + id).body()).path("progress");
-				return progress.path("epoch").asInt() == 2 && progress.path("batch").asInt() >= 10;
+				return progress.path("epoch").asInt() >= 2 && progress.path("batch").asInt() >= 10;
 			});
 		}
 		try (S3ObjectStore bucket = bucket()) {
@@ -65,12 +66,13 @@ class S3StorageRestartIntegrationTests {
 
 		try (ConfigurableApplicationContext second = start(fixtures)) {
 			AtelierClient trainer = client(second);
-			trainer.awaitState(jobId, "SUCCEEDED", Duration.ofSeconds(120));
+			trainer.awaitState(jobId, "SUCCEEDED", Duration.ofMinutes(4));
 			JsonNode job = json.readTree(trainer.get("/jobs/" + jobId).body());
-			assertThat(job.path("history").findValues("epoch")).extracting(JsonNode::asInt).containsExactly(1, 2, 3);
+			assertThat(job.path("history").findValues("epoch")).extracting(JsonNode::asInt)
+				.containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
 			assertThat(job.path("resumes")).singleElement().satisfies(resumption -> {
-				assertThat(resumption.path("fromEpoch").asInt()).isEqualTo(2);
-				assertThat(resumption.path("fromBatch").asInt()).isBetween(10, 99);
+				assertThat(resumption.path("fromEpoch").asInt()).isBetween(2, 8);
+				assertThat(resumption.path("fromBatch").asInt()).isBetween(1, 99);
 				assertThat(resumption.path("reason").asString()).contains("from the point saved at shutdown");
 			});
 			assertThat(trainer.predictBlackImage(jobId)).contains(jobId);
