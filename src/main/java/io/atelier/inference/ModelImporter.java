@@ -18,7 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.atelier.network.Architecture;
 import io.atelier.store.CheckpointMetadata;
-import io.atelier.store.CheckpointStore;
+import io.atelier.store.ModelCatalog;
 import io.atelier.system.Problems;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -40,13 +40,13 @@ class ModelImporter {
 
 	private final ModelRegistry models;
 
-	private final CheckpointStore store;
+	private final ModelCatalog catalog;
 
 	private final JsonMapper json;
 
-	ModelImporter(ModelRegistry models, CheckpointStore store, JsonMapper json) {
+	ModelImporter(ModelRegistry models, ModelCatalog catalog, JsonMapper json) {
 		this.models = models;
-		this.store = store;
+		this.catalog = catalog;
 		this.json = json;
 	}
 
@@ -68,7 +68,7 @@ class ModelImporter {
 		try (Model model = newModel(architecture, classNames.size(), inputShape)) {
 			loadStateDict(model, architecture, contents);
 			dryRun(model, inputShape, classNames.size());
-			store.saveImported(id, model.getBlock(), new CheckpointMetadata(id, 0, architecture.id(), null, classNames,
+			catalog.saveImported(id, model.getBlock(), new CheckpointMetadata(id, 0, architecture.id(), null, classNames,
 					input, null, null, Instant.now(), declared.name()));
 		}
 		models.rescan();

@@ -1,10 +1,8 @@
 package io.atelier.inference;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import ai.djl.Model;
 import io.atelier.job.JobFinished;
@@ -13,6 +11,8 @@ import io.atelier.network.Architecture;
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
+import io.atelier.store.ModelCatalog;
+import io.atelier.store.StoredModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 
@@ -20,7 +20,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The models on the volume, trained or imported, and the ones loaded for serving. A model is loaded on first
+ * The models in the catalogue, trained or imported, and the ones loaded for serving. A model is loaded on first
  * use, warmed up and shared by every request; at most {@code atelier.inference.max-loaded-models} stay loaded,
  * the least recently used unloaded first. The default is the pinned model, else the newest.
  */
@@ -28,6 +28,8 @@ import org.springframework.stereotype.Component;
 class ModelRegistry {
 
 	private final CheckpointStore store;
+
+	private final ModelCatalog catalog;
 
 	private final ModelAliases aliases;
 
@@ -39,8 +41,10 @@ class ModelRegistry {
 
 	private volatile List<Entry> models;
 
-	ModelRegistry(CheckpointStore store, ModelAliases aliases, InferenceProperties properties, MeterRegistry meters) {
+	ModelRegistry(CheckpointStore store, ModelCatalog catalog, ModelAliases aliases, InferenceProperties properties,
+			MeterRegistry meters) {
 		this.store = store;
+		this.catalog = catalog;
 		this.aliases = aliases;
 		this.properties = properties;
 		this.loaded = new LoadedModels(properties.maxLoadedModels(), this::load, meters);
@@ -101,7 +105,7 @@ class ModelRegistry {
 		if (!naming.isEmpty()) {
 			throw ModelProblems.modelAliased(modelId, naming);
 		}
-		store.deleteModel(modelId);
+		catalog.delete(modelId);
 		refresh();
 		// After the refresh, so that no request can load it again in between.
 		loaded.unload(modelId);
@@ -128,8 +132,8 @@ class ModelRegistry {
 	}
 
 	/**
-	 * Takes in what changed behind this registry's back: models written to the volume by an import or
-	 * by a worker, aliases and the pin set through another replica.
+	 * Takes in what changed behind this registry's back: models that a worker trained or another replica
+	 * imported or deleted, aliases and the pin set through another replica. Two queries, no store listing.
 	 */
 	void rescan() {
 		aliases.reload();
@@ -167,19 +171,17 @@ class ModelRegistry {
 		return models.stream().filter(entry -> entry.jobId().equals(jobId)).findFirst();
 	}
 
+	/** The catalogue, newest first; a model of an architecture this version does not know is not served. */
 	private synchronized void refresh() {
-		models = Stream
-			.concat(entries(store.finalModels(), ModelSummary.TRAINED),
-					entries(store.importedModels(), ModelSummary.IMPORTED))
-			.filter(entry -> Architecture.byId(entry.metadata().architecture()).isPresent())
-			.sorted(Comparator.comparing((Entry entry) -> entry.checkpoint().savedAt()).reversed())
+		models = catalog.models()
+			.stream()
+			.filter(model -> Architecture.byId(model.metadata().architecture()).isPresent())
+			.map(model -> new Entry(model.checkpoint(), model.metadata(), source(model.source())))
 			.toList();
 	}
 
-	private Stream<Entry> entries(List<Checkpoint> checkpoints, String source) {
-		return checkpoints.stream()
-			.map(checkpoint -> store.metadata(checkpoint).map(metadata -> new Entry(checkpoint, metadata, source)))
-			.flatMap(Optional::stream);
+	private static String source(StoredModel.Source source) {
+		return source == StoredModel.Source.IMPORTED ? ModelSummary.IMPORTED : ModelSummary.TRAINED;
 	}
 
 	/** Loads a model and runs one forward pass, so that its first request does not pay for the engine's first. */

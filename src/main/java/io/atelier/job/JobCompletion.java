@@ -2,10 +2,13 @@ package io.atelier.job;
 
 import java.time.Instant;
 
+import io.atelier.store.ModelCatalog;
+import io.atelier.store.StoredModel;
 import io.atelier.training.Evaluation;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one way a job ends: its record is closed, then {@link JobFinished} tells whoever listens
@@ -21,13 +24,34 @@ class JobCompletion {
 
 	private final ApplicationEventPublisher events;
 
-	JobCompletion(JobRepository jobs, ApplicationEventPublisher events) {
+	private final ModelCatalog models;
+
+	private final TransactionTemplate transactions;
+
+	JobCompletion(JobRepository jobs, ApplicationEventPublisher events, ModelCatalog models,
+			TransactionTemplate transactions) {
 		this.jobs = jobs;
 		this.events = events;
+		this.models = models;
+		this.transactions = transactions;
 	}
 
-	boolean succeeded(Lease lease, Evaluation evaluation) {
-		return finish(lease, JobState.SUCCEEDED, null, evaluation);
+	/**
+	 * Ends the job and records its model in one transaction, so the model is served only if this attempt
+	 * still held the job: one that lost it leaves files no row points to.
+	 */
+	boolean succeeded(Lease lease, Evaluation evaluation, StoredModel model) {
+		boolean ended = Boolean.TRUE.equals(transactions.execute(status -> {
+			if (!jobs.finish(lease, JobState.SUCCEEDED, null, evaluation, Instant.now())) {
+				return false;
+			}
+			models.register(model);
+			return true;
+		}));
+		if (ended) {
+			announce(lease.jobId(), JobState.SUCCEEDED, null);
+		}
+		return ended;
 	}
 
 	boolean failed(Lease lease, String reason) {

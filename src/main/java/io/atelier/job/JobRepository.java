@@ -91,6 +91,33 @@ class JobRepository {
 			.update() == 1;
 	}
 
+	/**
+	 * Points the job at its newest epoch checkpoint, which supersedes any resume point, as the attempt
+	 * that holds it; false if it no longer does.
+	 */
+	boolean pointToCheckpoint(Lease lease, String location) {
+		return jdbc.sql("UPDATE jobs SET checkpoint_location = ?, resume_location = NULL "
+				+ "WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+			.params(location, lease.jobId(), lease.attempt())
+			.update() == 1;
+	}
+
+	/** Points the job at where it stopped within an epoch, as the attempt that holds it; false if it no longer does. */
+	boolean pointToResumePoint(Lease lease, String location) {
+		return jdbc.sql("UPDATE jobs SET resume_location = ? WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+			.params(location, lease.jobId(), lease.attempt())
+			.update() == 1;
+	}
+
+	/** Where the job continues from, as far as its record says. */
+	ResumeLocations resumeLocations(String id) {
+		return jdbc.sql("SELECT checkpoint_location, resume_location FROM jobs WHERE id = ?")
+			.param(id)
+			.query((rs, n) -> new ResumeLocations(rs.getString("checkpoint_location"), rs.getString("resume_location")))
+			.optional()
+			.orElse(ResumeLocations.NONE);
+	}
+
 	/** Records an epoch that a checkpoint holds but the database missed, as a crash between the two leaves it. */
 	boolean addEpochIfMissing(Lease lease, EpochResult epoch) {
 		boolean present = jdbc.sql("SELECT COUNT(*) FROM job_epochs WHERE job_id = ? AND epoch = ?")

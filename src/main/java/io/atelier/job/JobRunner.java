@@ -12,6 +12,7 @@ import io.atelier.dataset.LabeledDataset;
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
+import io.atelier.store.StoredModel;
 import io.atelier.store.StateWriter;
 import io.atelier.store.StoreException;
 import io.atelier.training.EpochResult;
@@ -80,9 +81,12 @@ class JobRunner {
 		try {
 			LabeledDataset dataset = datasets.get(hyperparameters.dataset());
 			Recorder recorder = new Recorder(lease, hyperparameters, dataset, progress);
-			// What an earlier attempt left half-written; no other worker writes this job while the lease is ours.
+			// What earlier attempts left half-written or never committed; no other worker writes this job while
+			// the lease is ours.
+			ResumeLocations locations = jobs.resumeLocations(id);
 			store.removeIncomplete(id);
-			TrainingRun.Resume resume = StoredResume.latest(id, store, json).orElse(null);
+			store.removeUncommitted(id, locations.checkpoint(), locations.resumePoint());
+			TrainingRun.Resume resume = StoredResume.latest(id, locations, store, json).orElse(null);
 			if (claim.resumed()) {
 				recordResumption(claim, resume);
 			}
@@ -90,8 +94,10 @@ class JobRunner {
 				// The checkpoint may hold an epoch the database missed, if the crash came between the two.
 				fenced(jobs.addEpochIfMissing(lease, resume.previous()));
 			}
-			Evaluation evaluation = run(claim, dataset, recorder, stop, resume);
-			completion.succeeded(lease, evaluation);
+			Evaluation evaluation = run(claim, dataset, recorder, stop, resume, locations);
+			if (completion.succeeded(lease, evaluation, recorder.finalModel())) {
+				store.prune(id, recorder.finalModel().checkpoint());
+			}
 		}
 		catch (TrainingRun.CancelledException ex) {
 			if (progress.leaseLost()) {
@@ -120,14 +126,14 @@ class JobRunner {
 
 	/** Runs from where the job stopped; a resume point that cannot be loaded gives way to the last epoch. */
 	private Evaluation run(Claim claim, LabeledDataset dataset, Recorder recorder, BooleanSupplier stop,
-			TrainingRun.Resume resume) {
+			TrainingRun.Resume resume, ResumeLocations locations) {
 		TrainingSpec spec = claim.job().hyperparameters().spec();
 		try {
 			return new TrainingRun(spec, dataset, recorder, stop, resume).run();
 		}
 		catch (StoredResume.UnreadableResumePoint ex) {
 			String id = claim.lease().jobId();
-			TrainingRun.Resume fallback = StoredResume.afterLastEpoch(id, store, json).orElse(null);
+			TrainingRun.Resume fallback = StoredResume.afterLastEpoch(id, locations, store, json).orElse(null);
 			String reason = "Its resume point could not be read (" + ex.getMessage() + "); "
 					+ (fallback == null ? "restarted from the beginning: no epoch had finished"
 							: StoredResume.describe(fallback)) + " instead.";
@@ -185,6 +191,8 @@ class JobRunner {
 
 		private final LiveJob progress;
 
+		private StoredModel finalModel;
+
 		Recorder(Lease lease, Hyperparameters hyperparameters, LabeledDataset dataset, LiveJob progress) {
 			this.lease = lease;
 			this.id = lease.jobId();
@@ -205,9 +213,12 @@ class JobRunner {
 		@Override
 		public void epochFinished(EpochResult result, TrainingRun.Snapshot snapshot) {
 			requireLease();
-			store.save(id, snapshot.model().getBlock(), optimizerState(snapshot),
+			Checkpoint saved = store.save(id, lease.attempt(), snapshot.model().getBlock(), optimizerState(snapshot),
 					metadata(result.epoch(), json.convertValue(result, MAP)));
+			// The pointer first: should the process die before the epoch's row, the next attempt adds it.
+			fenced(jobs.pointToCheckpoint(lease, saved.location()));
 			fenced(jobs.addEpoch(lease, result));
+			store.prune(id, saved);
 			metrics.epoch(id, result);
 			events.epoch(id, result);
 		}
@@ -218,8 +229,12 @@ class JobRunner {
 				return;
 			}
 			try {
-				store.saveResumePoint(id, snapshot.model().getBlock(), optimizerState(snapshot),
-						metadata(epoch, json.convertValue(totals, MAP)));
+				Checkpoint point = store.saveResumePoint(id, lease.attempt(), snapshot.model().getBlock(),
+						optimizerState(snapshot), metadata(epoch, json.convertValue(totals, MAP)));
+				if (!jobs.pointToResumePoint(lease, point.location())) {
+					log.warn("Job {}: attempt {} lost its lease while saving where it stopped; the point is not kept",
+							id, lease.attempt());
+				}
 			}
 			catch (StoreException ex) {
 				log.warn("Job {}: could not save where it stopped ({}); it will resume from its last epoch", id,
@@ -230,7 +245,14 @@ class JobRunner {
 		@Override
 		public void trainingFinished(EpochResult last, TrainingRun.Snapshot snapshot) {
 			requireLease();
-			store.saveFinal(id, snapshot.model().getBlock(), metadata(last.epoch(), json.convertValue(last, MAP)));
+			CheckpointMetadata metadata = metadata(last.epoch(), json.convertValue(last, MAP));
+			finalModel = new StoredModel(store.saveFinal(id, lease.attempt(), snapshot.model().getBlock(), metadata),
+					metadata, StoredModel.Source.TRAINED);
+		}
+
+		/** The model the run ended with, which the job's success records in the catalogue. */
+		StoredModel finalModel() {
+			return finalModel;
 		}
 
 		/**

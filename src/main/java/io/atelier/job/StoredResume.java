@@ -33,16 +33,25 @@ final class StoredResume implements TrainingRun.State {
 		this.resumePoint = resumePoint;
 	}
 
-	/** Where a job would continue: its resume point, else its last epoch checkpoint; empty for a fresh job. */
-	static Optional<TrainingRun.Resume> latest(String jobId, CheckpointStore store, JsonMapper json) {
-		return store.resumePoint(jobId)
-			.flatMap(point -> within(point, store, json))
-			.or(() -> afterLastEpoch(jobId, store, json));
+	/**
+	 * Where a job would continue: its resume point, else its last epoch checkpoint, as its record points
+	 * to them; empty for a fresh job. A job without pointers, from a version before them, is resumed
+	 * from what listing its sets finds.
+	 */
+	static Optional<TrainingRun.Resume> latest(String jobId, ResumeLocations locations, CheckpointStore store,
+			JsonMapper json) {
+		Optional<Checkpoint> point = locations.none() ? store.resumePoint(jobId)
+				: Optional.ofNullable(locations.resumePoint()).flatMap(location -> store.at(jobId, location));
+		return point.flatMap(found -> within(found, store, json))
+			.or(() -> afterLastEpoch(jobId, locations, store, json));
 	}
 
 	/** Where a job continues when its resume point cannot be used: after its last epoch checkpoint. */
-	static Optional<TrainingRun.Resume> afterLastEpoch(String jobId, CheckpointStore store, JsonMapper json) {
-		return store.lastEpoch(jobId).flatMap(last -> after(last, store, json));
+	static Optional<TrainingRun.Resume> afterLastEpoch(String jobId, ResumeLocations locations, CheckpointStore store,
+			JsonMapper json) {
+		Optional<Checkpoint> last = locations.none() ? store.lastEpoch(jobId)
+				: Optional.ofNullable(locations.checkpoint()).flatMap(location -> store.at(jobId, location));
+		return last.flatMap(found -> after(found, store, json));
 	}
 
 	/** From a resume point: the same epoch, after the batches its totals count. */

@@ -28,12 +28,15 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * Checkpoints and final models in the {@link ObjectStore}, one set each:
- * {@code jobs/<job>/checkpoints/epoch-0003/} and {@code jobs/<job>/model/}, holding
- * {@value #PARAMETERS}, maybe {@value #OPTIMIZER}, and the {@value #METADATA} sidecar, written last as
- * the set's commit marker. A set counts only when it is complete: on a folder it is renamed into place
- * whole, in a bucket its marker comes after everything else. One that cannot be read is reported once
- * in the log and in {@link #unreadable()}, never silently left out.
+ * Checkpoints and final models in the {@link ObjectStore}, one set each, named after the job's attempt
+ * that wrote it: {@code jobs/<job>/checkpoints/epoch-0003-a2/}, {@code jobs/<job>/resume-a2/} and
+ * {@code jobs/<job>/model-a2/}, holding {@value #PARAMETERS}, maybe {@value #OPTIMIZER}, and the
+ * {@value #METADATA} sidecar, written last as the set's commit marker. A set is complete when its marker
+ * is there (on a folder it is renamed into place whole); it counts once the job's database row points to
+ * it, which only the attempt holding the job can make it do. So a worker that lost its job and wakes
+ * up mid-write writes only a set of its own name, which nothing reads and the next claim removes.
+ * Sets without an attempt in their name are those of versions before: they are found by listing. One
+ * that cannot be read is reported once in the log and in {@link #unreadable()}, never silently left out.
  */
 @Component
 public class CheckpointStore {
@@ -56,10 +59,17 @@ public class CheckpointStore {
 
 	private static final String MODEL = "model";
 
+	/** An epoch's set as versions before attempts were named wrote it. */
 	private static final Pattern EPOCH_SET = Pattern.compile("epoch-(\\d{4,})");
 
-	/** {@code jobs/<job>/model} and {@code imported/<id>}, with the id as the group. */
-	private static final Pattern FINAL_MODEL = Pattern.compile(JOBS + "/([^/]+)/" + MODEL);
+	/** Any epoch's set, with the attempt that wrote it, if named. */
+	private static final Pattern ANY_EPOCH_SET = Pattern.compile("epoch-(\\d{4,})(?:-a(\\d+))?");
+
+	/** Any resume point or final model set of a job, with its attempt, if named. */
+	private static final Pattern ANY_JOB_SET = Pattern.compile("(" + RESUME + "|" + MODEL + ")(?:-a(\\d+))?");
+
+	/** {@code jobs/<job>/model}, {@code jobs/<job>/model-a2} and {@code imported/<id>}, with the id as the group. */
+	private static final Pattern FINAL_MODEL = Pattern.compile(JOBS + "/([^/]+)/" + MODEL + "(?:-a\\d+)?");
 
 	private static final Pattern IMPORTED_MODEL = Pattern.compile(IMPORTED + "/([^/]+)");
 
@@ -81,56 +91,132 @@ public class CheckpointStore {
 	}
 
 	/**
-	 * Writes the checkpoint of one epoch, with the optimizer's state if it has one, then prunes the
-	 * job's older epoch checkpoints and any resume point, which this checkpoint supersedes.
+	 * Writes the checkpoint of one epoch, with the optimizer's state if it has one. It counts once the
+	 * job's record points to it; then {@link #prune} removes what it supersedes.
 	 */
-	public Checkpoint save(String jobId, Block block, StateWriter optimizer, CheckpointMetadata metadata) {
-		String set = checkpoints(jobId) + "/" + String.format("epoch-%04d", metadata.epoch());
+	public Checkpoint save(String jobId, int attempt, Block block, StateWriter optimizer,
+			CheckpointMetadata metadata) {
+		String set = checkpoints(jobId) + "/" + String.format("epoch-%04d-a%d", metadata.epoch(), attempt);
 		write(set, block, optimizer, metadata);
-		prune(jobId);
-		deleteQuietly(job(jobId) + "/" + RESUME);
 		return read(jobId, set, false).orElseThrow();
 	}
 
 	/**
 	 * Writes where a job stopped within an epoch, when the service shuts down while it runs; its
-	 * metadata's metrics say how far the epoch got. There is one per job at most.
+	 * metadata's metrics say how far the epoch got.
 	 */
-	public Checkpoint saveResumePoint(String jobId, Block block, StateWriter optimizer,
+	public Checkpoint saveResumePoint(String jobId, int attempt, Block block, StateWriter optimizer,
 			CheckpointMetadata metadata) {
-		String set = job(jobId) + "/" + RESUME;
+		String set = job(jobId) + "/" + RESUME + "-a" + attempt;
 		write(set, block, optimizer, metadata);
 		return read(jobId, set, false).orElseThrow();
 	}
 
+	/** The complete set at a location the job's record points to; empty if it is not there. */
+	public Optional<Checkpoint> at(String jobId, String location) {
+		if (!location.startsWith(job(jobId) + "/")) {
+			throw new IllegalArgumentException("Not a set of job " + jobId + ": " + location);
+		}
+		boolean finalModel = name(location).startsWith(MODEL);
+		return read(jobId, location, finalModel);
+	}
+
+	/** A job's resume point as versions before attempts were named wrote it. */
 	public Optional<Checkpoint> resumePoint(String jobId) {
 		return read(jobId, job(jobId) + "/" + RESUME, false);
 	}
 
-	/** The job's last complete epoch checkpoint. */
+	/** The job's last epoch checkpoint as versions before attempts were named wrote it. */
 	public Optional<Checkpoint> lastEpoch(String jobId) {
-		List<Checkpoint> checkpoints = epochCheckpoints(jobId);
+		List<Checkpoint> checkpoints = epochCheckpoints(jobId, EPOCH_SET);
 		return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
 	}
 
-	/** Writes a job's final model, kept whatever pruning does. */
-	public Checkpoint saveFinal(String jobId, Block block, CheckpointMetadata metadata) {
-		String set = job(jobId) + "/" + MODEL;
+	/** Writes a job's final model, kept whatever pruning does; it counts once the catalogue records it. */
+	public Checkpoint saveFinal(String jobId, int attempt, Block block, CheckpointMetadata metadata) {
+		String set = job(jobId) + "/" + MODEL + "-a" + attempt;
 		write(set, block, null, metadata);
-		deleteQuietly(job(jobId) + "/" + RESUME);
 		return read(jobId, set, true).orElseThrow();
+	}
+
+	/**
+	 * Once the job's record points to {@code current}: removes every resume point, epoch checkpoints
+	 * beyond the {@code keep-checkpoints} newest, and any of its epoch or a later one that an attempt which
+	 * had lost the job wrote. After the final model, every other final model set goes too. What cannot be
+	 * removed now is left for the next claim or clean-up.
+	 */
+	public void prune(String jobId, Checkpoint current) {
+		for (String set : sets(job(jobId)).keySet()) {
+			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
+			if (jobSet.matches() && !set.equals(current.location())
+					&& (jobSet.group(1).equals(RESUME) || current.finalModel())) {
+				deleteQuietly(set);
+			}
+		}
+		if (current.finalModel()) {
+			return;
+		}
+		List<Checkpoint> older = new ArrayList<>();
+		for (Checkpoint checkpoint : epochCheckpoints(jobId, ANY_EPOCH_SET)) {
+			if (checkpoint.location().equals(current.location())) {
+				continue;
+			}
+			if (checkpoint.epoch() >= current.epoch()) {
+				deleteQuietly(checkpoint.location());
+			}
+			else {
+				older.add(checkpoint);
+			}
+		}
+		for (int i = 0; i < older.size() - (keep - 1); i++) {
+			deleteQuietly(older.get(i).location());
+		}
+	}
+
+	/**
+	 * At a claim: removes the sets that earlier attempts wrote and the job's record never pointed to
+	 * (their resume points and final models, and epoch checkpoints after the one it points to). Sets of
+	 * versions before attempts were named are left: they are found by listing.
+	 */
+	public void removeUncommitted(String jobId, String checkpoint, String resumePoint) {
+		int committedEpoch = checkpoint == null ? 0 : at(jobId, checkpoint).map(Checkpoint::epoch).orElse(0);
+		for (String set : sets(job(jobId)).keySet()) {
+			if (set.equals(checkpoint) || set.equals(resumePoint)) {
+				continue;
+			}
+			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
+			Matcher epochSet = ANY_EPOCH_SET.matcher(name(set));
+			boolean uncommitted = jobSet.matches() ? jobSet.group(2) != null
+					: epochSet.matches() && epochSet.group(2) != null
+							&& Integer.parseInt(epochSet.group(1)) > committedEpoch;
+			if (uncommitted) {
+				deleteQuietly(set);
+			}
+		}
 	}
 
 	/** The job's complete checkpoints, oldest epoch first, its final model last. */
 	public List<Checkpoint> list(String jobId) {
-		List<Checkpoint> checkpoints = new ArrayList<>(epochCheckpoints(jobId));
-		finalModel(jobId).ifPresent(checkpoints::add);
+		List<Checkpoint> checkpoints = new ArrayList<>(epochCheckpoints(jobId, ANY_EPOCH_SET));
+		sets(job(jobId)).forEach((set, content) -> {
+			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
+			if (jobSet.matches() && jobSet.group(1).equals(MODEL)) {
+				checkpoint(jobId, set, true, content).ifPresent(checkpoints::add);
+			}
+		});
 		return checkpoints;
 	}
 
-	/** The final model of every job that has one: every trained model in the store. */
+	/**
+	 * Every job's final model found by listing, the newest where an attempt that had lost its job wrote
+	 * one too: what the catalogue takes in when it starts empty.
+	 */
 	public List<Checkpoint> finalModels() {
-		return models(JOBS, FINAL_MODEL);
+		Map<String, Checkpoint> newest = new LinkedHashMap<>();
+		for (Checkpoint model : models(JOBS, FINAL_MODEL)) {
+			newest.merge(model.jobId(), model, (a, b) -> a.savedAt().isAfter(b.savedAt()) ? a : b);
+		}
+		return List.copyOf(newest.values());
 	}
 
 	/**
@@ -161,13 +247,12 @@ public class CheckpointStore {
 	}
 
 	/**
-	 * Removes a model's files: an imported model, or a job's final model with its epoch checkpoints
-	 * (the job's record stays). Each set goes whole.
+	 * Removes a model's files: an imported model, or everything a job stored (the job's record stays).
+	 * Each set goes whole.
 	 */
 	public void deleteModel(String modelId) {
-		List<String> sets = new ArrayList<>(List.of(imported(modelId), job(modelId) + "/" + MODEL,
-				job(modelId) + "/" + RESUME));
-		sets.addAll(sets(checkpoints(modelId)).keySet());
+		List<String> sets = new ArrayList<>(List.of(imported(modelId)));
+		sets.addAll(sets(job(modelId)).keySet());
 		for (String set : sets) {
 			try {
 				objects.deleteSet(set, METADATA);
@@ -176,10 +261,6 @@ public class CheckpointStore {
 				throw new StoreException("Cannot remove " + objects.locate(set) + ": " + DurableFiles.describe(ex), ex);
 			}
 		}
-	}
-
-	public Optional<Checkpoint> finalModel(String jobId) {
-		return read(jobId, job(jobId) + "/" + MODEL, true);
 	}
 
 	public Optional<CheckpointMetadata> metadata(Checkpoint checkpoint) {
@@ -263,22 +344,15 @@ public class CheckpointStore {
 		}
 	}
 
-	private List<Checkpoint> epochCheckpoints(String jobId) {
+	private List<Checkpoint> epochCheckpoints(String jobId, Pattern names) {
 		List<Checkpoint> checkpoints = new ArrayList<>();
 		sets(checkpoints(jobId)).forEach((set, content) -> {
-			if (EPOCH_SET.matcher(name(set)).matches()) {
+			if (names.matcher(name(set)).matches()) {
 				checkpoint(jobId, set, false, content).ifPresent(checkpoints::add);
 			}
 		});
-		checkpoints.sort(Comparator.comparingInt(Checkpoint::epoch));
+		checkpoints.sort(Comparator.comparingInt(Checkpoint::epoch).thenComparing(Checkpoint::location));
 		return checkpoints;
-	}
-
-	private void prune(String jobId) {
-		List<Checkpoint> checkpoints = epochCheckpoints(jobId);
-		for (int i = 0; i < checkpoints.size() - keep; i++) {
-			deleteQuietly(checkpoints.get(i).location());
-		}
 	}
 
 	/** The objects under {@code prefix}, by the set they belong to and then by name. */
@@ -306,7 +380,7 @@ public class CheckpointStore {
 			return Optional.empty();
 		}
 		try {
-			Matcher epochSet = EPOCH_SET.matcher(name(set));
+			Matcher epochSet = ANY_EPOCH_SET.matcher(name(set));
 			int epoch = epochSet.matches() ? Integer.parseInt(epochSet.group(1))
 					: readJson(marker.key(), EpochOnly.class).epoch();
 			Checkpoint checkpoint = new Checkpoint(jobId, epoch, finalModel, set, marker.lastModified(),

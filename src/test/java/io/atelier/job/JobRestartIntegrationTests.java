@@ -89,7 +89,7 @@ class JobRestartIntegrationTests {
 				assertThat(resumption.fromBatch()).isBetween(10, 99);
 				assertThat(resumption.reason()).contains("from the point saved at shutdown");
 			});
-			assertThat(tmp.resolve("data/jobs/" + running + "/resume")).doesNotExist();
+			assertThat(tmp.resolve("data/jobs/" + running + "/resume-a1")).doesNotExist();
 			assertThat(job.checkpoints()).extracting(JobView.CheckpointView::finalModel).contains(true);
 		}
 	}
@@ -98,7 +98,7 @@ class JobRestartIntegrationTests {
 	void aResumePointThatCannotBeReadGivesWayToTheLastEpochCheckpoint() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String running = stopWithinEpochTwo(fixtures);
-		Path parameters = tmp.resolve("data/jobs/" + running + "/resume/parameters.params");
+		Path parameters = tmp.resolve("data/jobs/" + running + "/resume-a1/parameters.params");
 		assertThat(parameters).exists();
 		java.nio.file.Files.write(parameters, new byte[] { 1, 2, 3 });
 		try (ConfigurableApplicationContext context = start(fixtures)) {

@@ -13,6 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.atelier.store.Checkpoint;
+import io.atelier.store.CheckpointMetadata;
+import io.atelier.store.ModelCatalog;
+import io.atelier.store.StoredModel;
 import io.atelier.training.EpochResult;
 import io.atelier.training.Evaluation;
 import org.junit.jupiter.api.Test;
@@ -22,10 +26,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 /**
  * The job store and workers' claims on it, on the schema Flyway builds: the same contract on every
@@ -45,6 +54,13 @@ abstract class JobStoreContract {
 
 	@Autowired
 	JdbcClient jdbc;
+
+	@Autowired
+	JobCompletion completion;
+
+	/** Stands in for the catalogue, which a test of its own covers on both databases. */
+	@MockitoBean
+	ModelCatalog models;
 
 	@Test
 	void pagesNewestFirst() {
@@ -100,6 +116,58 @@ abstract class JobStoreContract {
 		assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
 		assertThat(job.worker()).isEqualTo("w2");
 		assertThat(job.history()).extracting(EpochResult::epoch).containsExactly(1, 2);
+	}
+
+	@Test
+	void onlyTheAttemptThatHoldsTheJobPointsItAtACheckpoint() {
+		insert("job-1");
+		Lease earlier = claims.next("w1").orElseThrow().lease();
+		assertThat(jobs.resumeLocations("job-1").none()).isTrue();
+		assertThat(jobs.pointToResumePoint(earlier, "jobs/job-1/resume-a1")).isTrue();
+		assertThat(jobs.pointToCheckpoint(earlier, "jobs/job-1/checkpoints/epoch-0001-a1")).isTrue();
+		assertThat(jobs.resumeLocations("job-1"))
+			.as("an epoch checkpoint supersedes the resume point")
+			.isEqualTo(new ResumeLocations("jobs/job-1/checkpoints/epoch-0001-a1", null));
+
+		expireLease("job-1");
+		Lease takeover = claims.next("w2").orElseThrow().lease();
+		assertThat(jobs.pointToCheckpoint(earlier, "jobs/job-1/checkpoints/epoch-0002-a1")).isFalse();
+		assertThat(jobs.pointToResumePoint(earlier, "jobs/job-1/resume-a1")).isFalse();
+		assertThat(jobs.pointToResumePoint(takeover, "jobs/job-1/resume-a2")).isTrue();
+		assertThat(jobs.resumeLocations("job-1"))
+			.isEqualTo(new ResumeLocations("jobs/job-1/checkpoints/epoch-0001-a1", "jobs/job-1/resume-a2"));
+	}
+
+	@Test
+	void aSucceededJobsModelIsRecordedWithItsEndAndALostAttemptsIsNot() {
+		insert("job-1");
+		Lease earlier = claims.next("w1").orElseThrow().lease();
+		expireLease("job-1");
+		Lease takeover = claims.next("w2").orElseThrow().lease();
+		StoredModel lostAttempts = model("jobs/job-1/model-a1");
+		StoredModel holders = model("jobs/job-1/model-a2");
+
+		assertThat(completion.succeeded(earlier, null, lostAttempts)).isFalse();
+		verify(models, never()).register(lostAttempts);
+		assertThat(completion.succeeded(takeover, null, holders)).isTrue();
+		verify(models).register(holders);
+	}
+
+	@Test
+	@Transactional(propagation = Propagation.NOT_SUPPORTED)
+	void aModelThatCannotBeRecordedLeavesTheJobRunning() {
+		try {
+			insert("unrecorded");
+			Lease lease = claims.next("w1").orElseThrow().lease();
+			StoredModel model = model("jobs/unrecorded/model-a1");
+			willThrow(new IllegalStateException("database gone")).given(models).register(model);
+
+			assertThatThrownBy(() -> completion.succeeded(lease, null, model)).hasMessage("database gone");
+			assertThat(jobs.findById("unrecorded").orElseThrow().state()).isEqualTo(JobState.RUNNING);
+		}
+		finally {
+			jdbc.sql("DELETE FROM jobs").update();
+		}
 	}
 
 	@Test
@@ -226,6 +294,13 @@ abstract class JobStoreContract {
 		jdbc.sql("UPDATE jobs SET lease_expires_at = ? WHERE id = ?")
 			.params(OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1), id)
 			.update();
+	}
+
+	static StoredModel model(String location) {
+		String id = location.split("/")[1];
+		return new StoredModel(new Checkpoint(id, 3, true, location, NOW, 100),
+				new CheckpointMetadata(id, 3, "seed-cnn", "fashion-mnist", List.of("a", "b"), null, null, null, NOW),
+				StoredModel.Source.TRAINED);
 	}
 
 	static EpochResult epoch(int epoch) {

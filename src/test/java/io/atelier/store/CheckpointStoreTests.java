@@ -73,8 +73,8 @@ class CheckpointStoreTests {
 
 	@Test
 	void savesParametersAndSidecarUnderTheJob() throws IOException {
-		Checkpoint checkpoint = store.save(JOB, model.getBlock(), null, metadata(1));
-		assertThat(checkpoint.location()).isEqualTo("jobs/job-1/checkpoints/epoch-0001");
+		Checkpoint checkpoint = store.save(JOB, 1, model.getBlock(), null, metadata(1));
+		assertThat(checkpoint.location()).isEqualTo("jobs/job-1/checkpoints/epoch-0001-a1");
 		assertThat(objects.list(checkpoint.location())).filteredOn(object -> object.name().equals("parameters.params"))
 			.singleElement()
 			.satisfies(parameters -> assertThat(parameters.size()).isPositive());
@@ -88,7 +88,7 @@ class CheckpointStoreTests {
 
 	@Test
 	void loadsBackTheSameParameters() {
-		Checkpoint checkpoint = store.save(JOB, model.getBlock(), null, metadata(1));
+		Checkpoint checkpoint = store.save(JOB, 1, model.getBlock(), null, metadata(1));
 		try (Model loaded = Architecture.SEED_CNN.newEmptyModel(10)) {
 			store.loadParameters(checkpoint, loaded.getBlock(), loaded.getNDManager());
 			for (int i = 0; i < 10; i++) {
@@ -101,43 +101,90 @@ class CheckpointStoreTests {
 	@Test
 	void prunesToTheConfiguredNumberButKeepsTheFinalModel() throws IOException {
 		for (int epoch = 1; epoch <= 4; epoch++) {
-			store.save(JOB, model.getBlock(), null, metadata(epoch));
+			store.prune(JOB, store.save(JOB, 1, model.getBlock(), null, metadata(epoch)));
 		}
-		store.saveFinal(JOB, model.getBlock(), metadata(4));
+		store.prune(JOB, store.saveFinal(JOB, 1, model.getBlock(), metadata(4)));
 		List<Checkpoint> checkpoints = store.list(JOB);
 		assertThat(checkpoints).extracting(Checkpoint::epoch).containsExactly(3, 4, 4);
 		assertThat(checkpoints).extracting(Checkpoint::finalModel).containsExactly(false, false, true);
-		assertThat(objects.list("jobs/job-1/checkpoints/epoch-0001")).isEmpty();
+		assertThat(objects.list("jobs/job-1/checkpoints/epoch-0001-a1")).isEmpty();
+	}
+
+	@Test
+	void anEpochCheckpointSupersedesResumePointsAndWhatALaterEpochsLostAttemptWrote() throws IOException {
+		store.saveResumePoint(JOB, 1, model.getBlock(), null, metadata(3));
+		store.save(JOB, 1, model.getBlock(), null, metadata(2));
+		// Attempt 1 lost the job while it wrote epoch 3; attempt 2 resumed from epoch 2 and finished epoch 3.
+		store.save(JOB, 1, model.getBlock(), null, metadata(3));
+		store.save(JOB, 1, model.getBlock(), null, metadata(4));
+		Checkpoint current = store.save(JOB, 2, model.getBlock(), null, metadata(3));
+
+		store.prune(JOB, current);
+
+		assertThat(sets("jobs/job-1/checkpoints")).containsExactlyInAnyOrder("epoch-0002-a1", "epoch-0003-a2");
+		assertThat(sets("jobs/job-1")).doesNotContain("resume-a1");
+	}
+
+	@Test
+	void aClaimRemovesWhatEarlierAttemptsWroteAndTheRecordNeverPointedTo() throws IOException {
+		Checkpoint committed = store.save(JOB, 1, model.getBlock(), null, metadata(2));
+		store.save(JOB, 1, model.getBlock(), null, metadata(1));
+		store.save(JOB, 1, model.getBlock(), null, metadata(3));
+		store.saveResumePoint(JOB, 1, model.getBlock(), null, metadata(3));
+		Checkpoint pointedResume = store.saveResumePoint(JOB, 2, model.getBlock(), null, metadata(3));
+		store.saveFinal(JOB, 2, model.getBlock(), metadata(3));
+
+		store.removeUncommitted(JOB, committed.location(), pointedResume.location());
+
+		assertThat(sets("jobs/job-1/checkpoints")).as("older epochs are history, newer ones were never committed")
+			.containsExactlyInAnyOrder("epoch-0001-a1", "epoch-0002-a1");
+		assertThat(sets("jobs/job-1")).contains("resume-a2").doesNotContain("resume-a1", "model-a2");
+		assertThat(store.at(JOB, pointedResume.location())).isPresent();
+	}
+
+	@Test
+	void setsOfEarlierVersionsAreFoundByListingAndLeftByAClaim() throws IOException {
+		writeLegacy("jobs/job-1/checkpoints/epoch-0001", 1);
+		writeLegacy("jobs/job-1/checkpoints/epoch-0002", 2);
+		writeLegacy("jobs/job-1/resume", 3);
+
+		store.removeUncommitted(JOB, null, null);
+
+		assertThat(store.lastEpoch(JOB)).map(Checkpoint::epoch).hasValue(2);
+		assertThat(store.resumePoint(JOB)).map(Checkpoint::location).hasValue("jobs/job-1/resume");
+		store.save(JOB, 1, model.getBlock(), null, metadata(3));
+		assertThat(store.lastEpoch(JOB)).as("a set with an attempt counts only through the job's record")
+			.map(Checkpoint::epoch).hasValue(2);
 	}
 
 	@Test
 	void aFailedWriteLeavesNoCheckpointAndKeepsThePreviousOne() throws IOException {
-		store.save(JOB, model.getBlock(), null, metadata(1));
-		byte[] before = content("jobs/job-1/checkpoints/epoch-0001/parameters.params");
-		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), null, metadata(2))).isInstanceOf(StoreException.class)
+		store.save(JOB, 1, model.getBlock(), null, metadata(1));
+		byte[] before = content("jobs/job-1/checkpoints/epoch-0001-a1/parameters.params");
+		assertThatThrownBy(() -> store.save(JOB, 1, new FailingBlock(), null, metadata(2))).isInstanceOf(StoreException.class)
 			.hasMessageContaining("epoch-0002")
 			.hasMessageContaining("disk full");
 		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(1);
-		assertThat(sets("jobs/job-1/checkpoints")).containsExactly("epoch-0001");
-		assertThat(content("jobs/job-1/checkpoints/epoch-0001/parameters.params")).isEqualTo(before);
+		assertThat(sets("jobs/job-1/checkpoints")).containsExactly("epoch-0001-a1");
+		assertThat(content("jobs/job-1/checkpoints/epoch-0001-a1/parameters.params")).isEqualTo(before);
 		if (type == StorageProperties.Type.FILESYSTEM) {
-			assertThat(entries(dataDir.resolve("jobs/job-1/checkpoints"))).containsExactly("epoch-0001");
+			assertThat(entries(dataDir.resolve("jobs/job-1/checkpoints"))).containsExactly("epoch-0001-a1");
 		}
 	}
 
 	@Test
 	void rewritingAnEpochReplacesItWhole() throws IOException {
-		store.save(JOB, model.getBlock(), null, metadata(1));
-		assertThatThrownBy(() -> store.save(JOB, new FailingBlock(), null, metadata(1))).isInstanceOf(StoreException.class);
+		store.save(JOB, 1, model.getBlock(), null, metadata(1));
+		assertThatThrownBy(() -> store.save(JOB, 1, new FailingBlock(), null, metadata(1))).isInstanceOf(StoreException.class);
 		assertThat(store.list(JOB)).hasSize(1);
-		store.save(JOB, model.getBlock(), null, metadata(1));
-		assertThat(sets("jobs/job-1/checkpoints")).containsExactly("epoch-0001");
+		store.save(JOB, 1, model.getBlock(), null, metadata(1));
+		assertThat(sets("jobs/job-1/checkpoints")).containsExactly("epoch-0001-a1");
 	}
 
 	@Test
 	void aRewrittenSetKeepsNothingOfTheOldOne() throws IOException {
-		store.saveResumePoint(JOB, model.getBlock(), out -> out.writeInt(42), metadata(1));
-		Checkpoint rewritten = store.saveResumePoint(JOB, model.getBlock(), null, metadata(1));
+		store.saveResumePoint(JOB, 1, model.getBlock(), out -> out.writeInt(42), metadata(1));
+		Checkpoint rewritten = store.saveResumePoint(JOB, 1, model.getBlock(), null, metadata(1));
 		assertThat(store.loadOptimizer(rewritten, in -> {
 		})).isFalse();
 		assertThat(objects.list(rewritten.location())).extracting(StoredObject::name)
@@ -146,7 +193,7 @@ class CheckpointStoreTests {
 
 	@Test
 	void whatACrashLeftHalfWrittenIsNeverListedAndIsRemovedOnStart() throws IOException {
-		store.save(JOB, model.getBlock(), null, metadata(1));
+		store.save(JOB, 1, model.getBlock(), null, metadata(1));
 		String crashed = leaveHalfWritten("jobs/job-1/checkpoints", "epoch-0002");
 		objects.put("jobs/job-1/checkpoints/epoch-0003/parameters.params", out -> out.write(new byte[] { 1, 2 }));
 		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(1);
@@ -174,8 +221,8 @@ class CheckpointStoreTests {
 			objects = objectStore("no-such-bucket");
 			store = checkpointStore(Duration.ZERO);
 		}
-		assertThatThrownBy(() -> store.save(JOB, model.getBlock(), null, metadata(1))).isInstanceOf(StoreException.class)
-			.hasMessageStartingWith("Cannot write the checkpoint " + objects.locate("jobs/job-1/checkpoints/epoch-0001"));
+		assertThatThrownBy(() -> store.save(JOB, 1, model.getBlock(), null, metadata(1))).isInstanceOf(StoreException.class)
+			.hasMessageStartingWith("Cannot write the checkpoint " + objects.locate("jobs/job-1/checkpoints/epoch-0001-a1"));
 	}
 
 	@Test
@@ -187,15 +234,15 @@ class CheckpointStoreTests {
 
 	@Test
 	void finalModelsAreListed() {
-		store.save(JOB, model.getBlock(), null, metadata(1));
-		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		store.save(JOB, 1, model.getBlock(), null, metadata(1));
+		Checkpoint saved = store.saveFinal(JOB, 1, model.getBlock(), metadata(1));
 		assertThat(store.finalModels()).containsExactly(saved);
 		assertThat(store.metadata(saved).orElseThrow().inputOrDefault()).isEqualTo(new CheckpointMetadata.Input(1, 28, 28));
 	}
 
 	@Test
 	void aCorruptSidecarIsReportedWithItsLocationNotSilentlyDropped() throws IOException {
-		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		Checkpoint saved = store.saveFinal(JOB, 1, model.getBlock(), metadata(1));
 		objects.put(saved.location() + "/" + CheckpointStore.METADATA,
 				out -> out.write("{ not json".getBytes(StandardCharsets.UTF_8)));
 		assertThat(store.finalModels()).isEmpty();
@@ -203,14 +250,14 @@ class CheckpointStoreTests {
 		assertThat(store.unreadable()).containsOnlyKeys(where);
 		assertThat(store.unreadable().get(where)).contains(CheckpointStore.METADATA);
 
-		store.saveFinal(JOB, model.getBlock(), metadata(1));
+		store.saveFinal(JOB, 1, model.getBlock(), metadata(1));
 		assertThat(store.finalModels()).hasSize(1);
 		assertThat(store.unreadable()).isEmpty();
 	}
 
 	@Test
 	void aSidecarWithoutAnInputIsFashionMnists() throws IOException {
-		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		Checkpoint saved = store.saveFinal(JOB, 1, model.getBlock(), metadata(1));
 		String sidecar = saved.location() + "/" + CheckpointStore.METADATA;
 		String withoutInput = new String(content(sidecar), StandardCharsets.UTF_8)
 			.replaceAll("\\\"input\\\":\\{[^}]*\\},", "");
@@ -222,7 +269,7 @@ class CheckpointStoreTests {
 
 	@Test
 	void aSidecarFromANewerVersionIsStillRead() throws IOException {
-		Checkpoint saved = store.saveFinal(JOB, model.getBlock(), metadata(1));
+		Checkpoint saved = store.saveFinal(JOB, 1, model.getBlock(), metadata(1));
 		String sidecar = saved.location() + "/" + CheckpointStore.METADATA;
 		String newer = new String(content(sidecar), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"addedLater\":1,");
 		objects.put(sidecar, out -> out.write(newer.getBytes(StandardCharsets.UTF_8)));
@@ -237,7 +284,7 @@ class CheckpointStoreTests {
 
 	@Test
 	void anImportedModelIsKeptApartFromJobsAndListedWithItsName() throws IOException {
-		store.saveFinal(JOB, model.getBlock(), metadata(1));
+		store.saveFinal(JOB, 1, model.getBlock(), metadata(1));
 		CheckpointMetadata imported = new CheckpointMetadata("m-1", 0, "seed-cnn", null, List.of("a", "b"),
 				new CheckpointMetadata.Input(1, 28, 28), null, null, Instant.now(), "mine");
 		Checkpoint saved = store.saveImported("m-1", model.getBlock(), imported);
@@ -254,8 +301,8 @@ class CheckpointStoreTests {
 
 	@Test
 	void deletingAJobsModelRemovesItsFinalModelAndCheckpointsWhole() throws IOException {
-		store.save(JOB, model.getBlock(), null, metadata(1));
-		store.saveFinal(JOB, model.getBlock(), metadata(1));
+		store.save(JOB, 1, model.getBlock(), null, metadata(1));
+		store.saveFinal(JOB, 1, model.getBlock(), metadata(1));
 		store.deleteModel(JOB);
 		assertThat(store.finalModels()).isEmpty();
 		assertThat(store.list(JOB)).isEmpty();
@@ -309,6 +356,15 @@ class CheckpointStoreTests {
 	}
 
 	/** The sets under a prefix that hold anything, by name. */
+	/** A complete set under the name versions before attempts were named gave it. */
+	private void writeLegacy(String set, int epoch) throws IOException {
+		Map<String, StateWriter> files = new java.util.LinkedHashMap<>();
+		files.put(CheckpointStore.PARAMETERS, model.getBlock()::saveParameters);
+		files.put(CheckpointStore.METADATA,
+				out -> out.write(JsonMapper.builder().build().writeValueAsBytes(metadata(epoch))));
+		objects.writeSet(set, files);
+	}
+
 	private List<String> sets(String prefix) throws IOException {
 		return objects.list(prefix).stream().map(StoredObject::parent).map(p -> p.substring(p.lastIndexOf('/') + 1))
 			.distinct().sorted().toList();

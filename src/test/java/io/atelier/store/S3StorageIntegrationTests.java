@@ -71,11 +71,11 @@ class S3StorageIntegrationTests {
 		trainer.awaitState(jobId, "SUCCEEDED", Duration.ofSeconds(120));
 
 		JsonNode job = json.readTree(trainer.get("/jobs/" + jobId).body());
-		assertThat(job.path("checkpoints").findValuesAsString("path")).contains("jobs/" + jobId + "/model");
-		assertThat(objects.list("jobs/" + jobId + "/model")).extracting(StoredObject::name)
+		assertThat(job.path("checkpoints").findValuesAsString("path")).contains("jobs/" + jobId + "/model-a1");
+		assertThat(objects.list("jobs/" + jobId + "/model-a1")).extracting(StoredObject::name)
 			.containsExactlyInAnyOrder(CheckpointStore.PARAMETERS, CheckpointStore.METADATA);
 		assertThat(objects.list("jobs/" + jobId + "/checkpoints")).extracting(StoredObject::key)
-			.contains("jobs/" + jobId + "/checkpoints/epoch-0002/" + CheckpointStore.METADATA);
+			.contains("jobs/" + jobId + "/checkpoints/epoch-0002-a1/" + CheckpointStore.METADATA);
 		assertThat(tmp.resolve("data/jobs")).doesNotExist();
 		assertThat(trainer.predictBlackImage(jobId)).contains(jobId);
 

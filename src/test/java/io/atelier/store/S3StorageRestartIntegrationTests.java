@@ -59,7 +59,7 @@ class S3StorageRestartIntegrationTests {
 			});
 		}
 		try (S3ObjectStore bucket = bucket()) {
-			assertThat(bucket.list("jobs/" + jobId + "/resume")).extracting(StoredObject::name)
+			assertThat(bucket.list("jobs/" + jobId + "/resume-a1")).extracting(StoredObject::name)
 				.containsExactlyInAnyOrder(CheckpointStore.PARAMETERS, CheckpointStore.OPTIMIZER,
 						CheckpointStore.METADATA);
 		}
@@ -78,8 +78,8 @@ class S3StorageRestartIntegrationTests {
 			assertThat(trainer.predictBlackImage(jobId)).contains(jobId);
 		}
 		try (S3ObjectStore bucket = bucket()) {
-			assertThat(bucket.list("jobs/" + jobId + "/resume")).isEmpty();
-			assertThat(bucket.list("jobs/" + jobId + "/model")).extracting(StoredObject::name)
+			assertThat(bucket.list("jobs/" + jobId + "/resume-a1")).as("superseded by the final model").isEmpty();
+			assertThat(bucket.list("jobs/" + jobId + "/model-a2")).as("written by the second attempt").extracting(StoredObject::name)
 				.contains(CheckpointStore.METADATA);
 		}
 		assertThat(tmp.resolve("data/jobs")).doesNotExist();

@@ -1,0 +1,18 @@
+package io.atelier.job;
+
+/**
+ * The sets in the store a job's record points to, both null for a job that has none yet or that a
+ * version before these pointers ran.
+ *
+ * @param checkpoint its newest epoch checkpoint
+ * @param resumePoint where it stopped within the epoch after that one, at a shutdown
+ */
+record ResumeLocations(String checkpoint, String resumePoint) {
+
+	static final ResumeLocations NONE = new ResumeLocations(null, null);
+
+	boolean none() {
+		return checkpoint == null && resumePoint == null;
+	}
+
+}
