@@ -8,6 +8,8 @@
 #
 #   bench/image.sh [STARTS]               BASELINE_REV=main BUILD=false bench/image.sh 5
 #
+# `bench/image.sh 0` builds both images and prints their sizes only, without starting either.
+#
 # Needs Docker, curl and the base image (.ci/run builds debian:bookworm-slim when it cannot be pulled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +60,8 @@ old_size=$(docker image inspect -f '{{.Size}}' "$old")
 new_size=$(docker image inspect -f '{{.Size}}' "$new")
 awk -v o="$old_size" -v n="$new_size" -v rev="$baseline_rev" 'BEGIN {
   printf "size: Dockerfile at %s %.0f MiB (%d bytes), working tree %.0f MiB (%d bytes), ratio %.3f\n", rev, o / 1048576, o, n / 1048576, n, n / o }'
+
+if [ "$starts" -eq 0 ]; then exit 0; fi
 
 old_times=()
 new_times=()
