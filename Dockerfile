@@ -2,8 +2,9 @@
 # A glibc base is required: libtorch does not run on musl (Alpine).
 ARG BASE_IMAGE=debian:bookworm-slim
 
-# Both stages start FROM the base image, never FROM a named stage: Testcontainers tries to pull
-# every name after FROM. Only this stage has a JDK; the image gets a runtime made from it.
+# Stages start FROM the base image or FROM scratch, never FROM a named stage: Testcontainers tries to
+# pull every name after FROM (for scratch Docker refuses at once, and Testcontainers goes on with a
+# warning). Only this stage has a JDK; the image gets a runtime made from it.
 FROM ${BASE_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends openjdk-17-jdk-headless binutils \
