@@ -2,8 +2,9 @@
 # A glibc base is required: libtorch does not run on musl (Alpine).
 ARG BASE_IMAGE=debian:bookworm-slim
 
-# Both stages start FROM the base image, never FROM a named stage: Testcontainers tries to pull
-# every name after FROM. Only this stage has a JDK; the image gets a runtime made from it.
+# Stages start FROM the base image or FROM scratch, never FROM a named stage: Testcontainers tries to
+# pull every name after FROM (for scratch Docker refuses at once, and Testcontainers goes on with a
+# warning). Only this stage has a JDK; the image gets a runtime made from it.
 FROM ${BASE_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends openjdk-17-jdk-headless binutils \
@@ -45,16 +46,35 @@ RUN mkdir /tmp/data \
  && rm -r /tmp/data /app/lib/pytorch-jni-*.jar \
  && chmod -R a+rX /opt/djl
 
-FROM ${BASE_IMAGE}
-# The dataset, so that training works offline; libjpeg and lcms for ImageIO's JPEG decoder and
-# colour conversion, the only native libraries of the runtime that the base image lacks. apt-get
-# clean: a base without Debian's docker-clean hook would otherwise keep the .debs and apt's caches.
+# The root filesystem the service runs on, gathered the way distroless images are: the files of the few
+# Debian packages it uses (dpkg -L), not the whole base with apt, dpkg, perl, coreutils, apt's lists
+# and downloaded packages. The C and C++ runtimes and zlib for the JVM and libtorch; libjpeg and lcms
+# for ImageIO's JPEG decoder and colour conversion; bash for the HEALTHCHECK (and as /bin/sh); the
+# dataset, so that training works offline. Documentation, translations and gconv modules stay behind,
+# the packages' copyright files come along.
+FROM ${BASE_IMAGE} AS rootfs
 RUN apt-get update \
  && apt-get install -y --no-install-recommends dataset-fashion-mnist libjpeg62-turbo liblcms2-2 \
- && apt-get clean && rm -rf /var/lib/apt/lists/*
-RUN useradd --system --uid 10001 --user-group --no-create-home atelier \
- && mkdir /data && chown atelier:atelier /data
-ENV PATH=/opt/java/bin:$PATH \
+ && useradd --system --uid 10001 --user-group --no-create-home atelier \
+ && mkdir -p /rootfs/usr/bin /rootfs/usr/sbin /rootfs/usr/lib /rootfs/usr/lib64 /rootfs/etc \
+ && cp -a /bin /sbin /lib /lib64 /rootfs/ \
+ && for package in base-files libc6 libgcc-s1 libstdc++6 zlib1g libtinfo6 bash \
+                   libjpeg62-turbo liblcms2-2 dataset-fashion-mnist; do dpkg -L $package; done \
+    | grep -v -E '^/usr/share/(man|info|locale|lintian|bug|bash-completion)/|/gconv/' \
+    | awk '!/^\/usr\/share\/doc\// || /\/copyright$/' \
+    | while read -r path; do if [ -f "$path" ] || [ -L "$path" ]; then echo "$path"; fi; done \
+    > /tmp/files \
+ && tar -cf - --no-recursion -T /tmp/files | tar -xpf - -C /rootfs \
+ && cp -a /etc/passwd /etc/group /etc/nsswitch.conf /etc/ld.so.conf /etc/ld.so.conf.d /rootfs/etc/ \
+ && ln -s bash /rootfs/usr/bin/sh \
+ && ldconfig -r /rootfs \
+ && mkdir -m 1777 /rootfs/tmp \
+ && mkdir /rootfs/data /rootfs/proc /rootfs/sys /rootfs/dev /rootfs/run \
+ && chown atelier:atelier /rootfs/data
+
+FROM scratch
+COPY --from=rootfs /rootfs /
+ENV PATH=/opt/java/bin:/usr/bin \
     PYTORCH_LIBRARY_PATH=/opt/libtorch \
     PYTORCH_FLAVOR=cpu \
     DJL_CACHE_DIR=/opt/djl \
@@ -65,9 +85,18 @@ COPY --from=build /opt/djl /opt/djl
 WORKDIR /app
 COPY --from=build /app/lib ./lib
 COPY --from=build /app/atelier.jar /app/classes.lst ./
+# Every native library the service can load finds what it links in the root filesystem above (the
+# dynamic loader's --list fails otherwise), so a library left behind fails the build, not a request.
+# Only the runtime's X11, sound and font rendering are never loaded by a headless service.
 # Class data sharing: the classes start-up loads, parsed and verified now instead of at every start.
 # Dumped here, against the very files the container runs, since the archive checks them.
-RUN java -Xshare:dump -XX:SharedClassListFile=/app/classes.lst -XX:SharedArchiveFile=/app/atelier.jsa \
+RUN for library in /usr/bin/bash /opt/java/bin/* /opt/java/lib/*.so /opt/java/lib/server/*.so \
+                   /opt/libtorch/*.so* /opt/djl/*/*/*.so; do \
+      case $library in */libawt_xawt.so|*/libjawt.so|*/libsplashscreen.so|*/libjsound.so|*/libfontmanager.so) continue;; esac; \
+      LD_LIBRARY_PATH=/opt/java/lib/server:/opt/java/lib:/opt/libtorch \
+        /lib64/ld-linux-x86-64.so.2 --list "$library" >/dev/null || exit 1; \
+    done \
+ && java -Xshare:dump -XX:SharedClassListFile=/app/classes.lst -XX:SharedArchiveFile=/app/atelier.jsa \
       -cp /app/atelier.jar -Xlog:cds=off \
  && java -Xshare:on -XX:SharedArchiveFile=/app/atelier.jsa -cp /app/atelier.jar -version
 ENV ATELIER_DATA_DIR=/data \

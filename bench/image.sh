@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Container image, today's against the working tree's, side by side: size (docker image inspect) and
-# start to readiness, the time from `docker run` until /actuator/health/readiness answers 200
-# (polled every 0.1 s from the host), over STARTS starts of each, alternating between the two.
-# Both images are built from the same jar on the same base image: the baseline from the Dockerfile at
-# git revision BASELINE_REV, the other from ./Dockerfile. Each start runs as the README says: read-only
-# root filesystem, a tmpfs /tmp, a fresh volume on /data.
+# Container image, issue 16's baseline against the working tree's, side by side: size (docker image
+# inspect) and start to readiness, the time from `docker run` until /actuator/health/readiness
+# answers 200 (polled every 0.1 s from the host), over STARTS starts of each, alternating between the
+# two. Both images are built from the same jar on the same base image: the baseline from the
+# Dockerfile at git revision BASELINE_REV (by default 40a3acf^, the one before issue 16's layout),
+# the other from ./Dockerfile. Each start runs as the README says: read-only root filesystem, a tmpfs
+# /tmp, a fresh volume on /data.
 #
-#   bench/image.sh [STARTS]               BASELINE_REV=main BUILD=false bench/image.sh 5
+#   bench/image.sh [STARTS]               BUILD=false bench/image.sh 5
+#
+# `bench/image.sh 0` builds both images and prints their sizes only, without starting either.
 #
 # Needs Docker, curl and the base image (.ci/run builds debian:bookworm-slim when it cannot be pulled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 starts=${1:-5}
-baseline_rev=${BASELINE_REV:-main}
+baseline_rev=${BASELINE_REV:-40a3acf^}
 old=atelier-bench:baseline
 new=atelier-bench:new
 
@@ -58,6 +61,8 @@ old_size=$(docker image inspect -f '{{.Size}}' "$old")
 new_size=$(docker image inspect -f '{{.Size}}' "$new")
 awk -v o="$old_size" -v n="$new_size" -v rev="$baseline_rev" 'BEGIN {
   printf "size: Dockerfile at %s %.0f MiB (%d bytes), working tree %.0f MiB (%d bytes), ratio %.3f\n", rev, o / 1048576, o, n / 1048576, n, n / o }'
+
+if [ "$starts" -eq 0 ]; then exit 0; fi
 
 old_times=()
 new_times=()
