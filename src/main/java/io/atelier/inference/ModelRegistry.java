@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import ai.djl.Model;
@@ -171,7 +172,7 @@ class ModelRegistry {
 		models = Stream
 			.concat(entries(store.finalModels(), ModelSummary.TRAINED),
 					entries(store.importedModels(), ModelSummary.IMPORTED))
-			.filter(entry -> Architecture.byId(entry.metadata().architecture()).isPresent())
+			.filter(entry -> entry.isTorchScript() || Architecture.byId(entry.metadata().architecture()).isPresent())
 			.sorted(Comparator.comparing((Entry entry) -> entry.checkpoint().savedAt()).reversed())
 			.toList();
 	}
@@ -186,12 +187,9 @@ class ModelRegistry {
 	private ServingModel load(String id) {
 		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
 		CheckpointMetadata metadata = entry.metadata();
-		Architecture architecture = Architecture.byId(metadata.architecture()).orElseThrow();
-		Model model = architecture.newEmptyModel(metadata.classNames().size());
+		Model model = entry.isTorchScript() ? loadTorchScript(entry) : loadTrained(entry);
 		ServingModel serving;
 		try {
-			store.loadParameters(entry.checkpoint(), model.getBlock(), model.getNDManager());
-			model.getBlock().freezeParameters(true);
 			serving = new ServingModel(entry.jobId(), metadata.epoch(), metadata.classNames(),
 					metadata.inputOrDefault(), model, properties.predictorsPerModel(), properties.predictorWait());
 		}
@@ -212,7 +210,34 @@ class ModelRegistry {
 		}
 	}
 
+	/** An architecture's network with the parameters on the volume. */
+	private Model loadTrained(Entry entry) {
+		Architecture architecture = Architecture.byId(entry.metadata().architecture()).orElseThrow();
+		Model model = architecture.newEmptyModel(entry.metadata().classNames().size());
+		try {
+			store.loadParameters(entry.checkpoint(), model.getBlock(), model.getNDManager());
+			model.getBlock().freezeParameters(true);
+			return model;
+		}
+		catch (RuntimeException ex) {
+			model.close();
+			throw ex;
+		}
+	}
+
+	/** The imported archive, streamed from the volume into the engine's TorchScript loader. */
+	private Model loadTorchScript(Entry entry) {
+		AtomicReference<Model> model = new AtomicReference<>();
+		store.readTorchScript(entry.checkpoint(),
+				in -> model.set(TorchScript.load(in, new TorchScript.Archive(null))));
+		return model.get();
+	}
+
 	record Entry(Checkpoint checkpoint, CheckpointMetadata metadata, String source) {
+
+		boolean isTorchScript() {
+			return TorchScript.ARCHITECTURE.equals(metadata.architecture());
+		}
 
 		String jobId() {
 			return checkpoint.jobId();

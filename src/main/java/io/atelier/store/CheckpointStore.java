@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * Checkpoints and final models in the {@link ObjectStore}, one set each:
  * {@code jobs/<job>/checkpoints/epoch-0003/} and {@code jobs/<job>/model/}, holding
  * {@value #PARAMETERS}, maybe {@value #OPTIMIZER}, and the {@value #METADATA} sidecar, written last as
- * the set's commit marker. A set counts only when it is complete: on a folder it is renamed into place
+ * the set's commit marker; an imported TorchScript model, {@code imported/<id>/}, holds {@value #TORCHSCRIPT}
+ * instead of parameters. A set counts only when it is complete: on a folder it is renamed into place
  * whole, in a bucket its marker comes after everything else. One that cannot be read is reported once
  * in the log and in {@link #unreadable()}, never silently left out.
  */
@@ -43,6 +44,9 @@ public class CheckpointStore {
 	static final String METADATA = "checkpoint.json";
 
 	static final String OPTIMIZER = "optimizer.state";
+
+	/** An imported TorchScript archive, kept as uploaded, in place of {@value #PARAMETERS}. */
+	static final String TORCHSCRIPT = "model.pt";
 
 	private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
@@ -141,6 +145,29 @@ public class CheckpointStore {
 		String set = imported(modelId);
 		write(set, block, null, metadata);
 		return read(modelId, set, true).orElseThrow();
+	}
+
+	/**
+	 * Writes an imported TorchScript archive, byte for byte as uploaded, in {@code imported/<id>/}; the
+	 * sidecar after it, so that the set is seen whole or not at all.
+	 */
+	public Checkpoint saveImportedTorchScript(String modelId, byte[] archive, CheckpointMetadata metadata) {
+		String set = imported(modelId);
+		Map<String, StateWriter> files = new LinkedHashMap<>();
+		files.put(TORCHSCRIPT, out -> out.write(archive));
+		write(set, files, metadata);
+		return read(modelId, set, true).orElseThrow();
+	}
+
+	/** Hands an imported TorchScript model's archive to {@code reader}, straight from the store. */
+	public void readTorchScript(Checkpoint checkpoint, StateReader reader) {
+		String key = checkpoint.location() + "/" + TORCHSCRIPT;
+		try {
+			objects.read(key, reader);
+		}
+		catch (IOException ex) {
+			throw cannotLoad("TorchScript archive", key, ex);
+		}
 	}
 
 	/** Every imported model in the store. */
@@ -301,7 +328,7 @@ public class CheckpointStore {
 	private Optional<Checkpoint> checkpoint(String jobId, String set, boolean finalModel,
 			Map<String, StoredObject> content) {
 		StoredObject marker = content.get(METADATA);
-		StoredObject parameters = content.get(PARAMETERS);
+		StoredObject parameters = content.getOrDefault(PARAMETERS, content.get(TORCHSCRIPT));
 		if (marker == null || parameters == null) {
 			return Optional.empty();
 		}
@@ -349,6 +376,10 @@ public class CheckpointStore {
 		if (optimizer != null) {
 			files.put(OPTIMIZER, optimizer);
 		}
+		write(set, files, metadata);
+	}
+
+	private void write(String set, Map<String, StateWriter> files, CheckpointMetadata metadata) {
 		// The sidecar last: it is the commit marker, so a set with it is known complete.
 		files.put(METADATA, out -> out.write(json.writeValueAsBytes(metadata)));
 		try {
