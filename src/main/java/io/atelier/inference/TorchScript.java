@@ -4,11 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -16,6 +15,9 @@ import ai.djl.engine.EngineException;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
  * TorchScript archives ({@code torch.jit.save}) as served models. An archive is code-like input: it is
@@ -55,15 +57,18 @@ final class TorchScript {
 		boolean code = false;
 		boolean constants = false;
 		int entries = 0;
-		try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(file))) {
-			for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+		// A zip's central directory, read in memory: libtorch writes entries a stream reader cannot take.
+		try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(file)).get()) {
+			for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
 				if (++entries > MAX_ENTRIES) {
 					throw ModelProblems.unsupportedFile("the zip archive lists more than " + MAX_ENTRIES + " files");
 				}
 				String name = entry.getName();
 				String record = name.substring(name.indexOf('/') + 1);
 				if (record.equals("version") || record.equals(".data/version")) {
-					version = new String(zip.readNBytes(32), StandardCharsets.US_ASCII).trim();
+					try (InputStream in = zip.getInputStream(entry)) {
+						version = new String(in.readNBytes(32), StandardCharsets.US_ASCII).trim();
+					}
 				}
 				pickle |= record.equals("data.pkl");
 				constants |= record.equals("constants.pkl");
