@@ -15,8 +15,9 @@ usage: python atelier_reference.py torchscript PREFIX IMAGES_DIR OUT.json
   (run by Debian's python3-torch 1.13, the TorchScript that libtorch 2.7.1 must read) builds the same
   `Network` as `build`, saves it with torch.jit.save as PREFIX.pt and writes its probabilities for the PNGs
   in IMAGES_DIR; for the error cases, PREFIX-pooled.pt (one row for the whole batch: output [classes]),
-  PREFIX-too-new.pt (PREFIX.pt with its `version` record set to FORMAT_VERSION) and PREFIX-pickle.pt
-  (torch.save of the state_dict: a zip, but not TorchScript).
+  PREFIX-too-new.pt (PREFIX.pt with its `version` record set to FORMAT_VERSION), PREFIX-new-operator.pt
+  (PREFIX.pt calling an operator no PyTorch has yet, aten::reshapf) and PREFIX-pickle.pt (torch.save of
+  the state_dict: a zip, but not TorchScript).
 needs: torch, numpy, pillow; safetensors for predict and build
 """
 import json
@@ -115,13 +116,13 @@ class Pooled(nn.Module):
 FORMAT_VERSION = 11
 
 
-def with_version(source, target, version):
-    """A copy of a TorchScript archive whose `version` record says `version`: a file from a newer PyTorch."""
+def rewritten(source, target, record, change):
+    """A copy of a TorchScript archive with one record (path below the archive's folder) changed."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename.split("/", 1)[1] == "version":
-                data = ("%d\n" % version).encode()
+            if item.filename.split("/", 1)[1] == record:
+                data = change(data)
             zout.writestr(item, data)
 
 
@@ -130,7 +131,10 @@ def torchscript(prefix, directory, out):
     scripted = torch.jit.script(network)
     torch.jit.save(scripted, prefix + ".pt")
     torch.jit.save(torch.jit.script(Pooled(network).eval()), prefix + "-pooled.pt")
-    with_version(prefix + ".pt", prefix + "-too-new.pt", FORMAT_VERSION)
+    rewritten(prefix + ".pt", prefix + "-too-new.pt", "version", lambda _: ("%d\n" % FORMAT_VERSION).encode())
+    # An operator of a future PyTorch, named as long as the real one so that the debug records still fit.
+    rewritten(prefix + ".pt", prefix + "-new-operator.pt", "code/__torch__.py",
+              lambda code: code.replace(b"torch.reshape(", b"torch.reshapf("))
     torch.save(network.state_dict(), prefix + "-pickle.pt")
     with torch.no_grad():
         probabilities = F.softmax(scripted(images(directory, FASHION_MNIST_INPUT)), dim=1)

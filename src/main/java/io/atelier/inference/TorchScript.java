@@ -34,7 +34,7 @@ final class TorchScript {
 	private static final Pattern TOO_NEW = Pattern
 		.compile("version (\\d+), but the maximum supported version for reading is (\\d+)");
 
-	private static final Pattern UNKNOWN_OPERATOR = Pattern.compile("Unknown builtin op: ([\\w:.]+)");
+	private static final Pattern UNKNOWN_OPERATOR = Pattern.compile("Unknown builtin op: ([\\w:]+)");
 
 	/** More entries than any real module has: a zip that lists more is not read further. */
 	private static final int MAX_ENTRIES = 100_000;
@@ -137,8 +137,9 @@ final class TorchScript {
 
 	/** libtorch's messages go on with a C++ stack trace, of no use to the uploader. */
 	static String firstLine(String message) {
-		int end = message.indexOf('\n');
-		return end < 0 ? message : message.substring(0, end);
+		String text = message.strip();
+		int end = text.indexOf('\n');
+		return end < 0 ? text : text.substring(0, end);
 	}
 
 	/** @param version the archive's {@code version} record, the file format version it was written in */

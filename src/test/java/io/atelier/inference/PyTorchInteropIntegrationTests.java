@@ -264,6 +264,8 @@ class PyTorchInteropIntegrationTests {
 		assertThat(pooled.path("detail").asString()).contains("expected (2, 10)");
 		JsonNode tooNew = assertProblem(upload(torchScript("-too-new"), classes), 422, "file format version 11");
 		assertThat(tooNew.path("detail").asString()).contains("libtorch 2.7.1", "versions up to 10");
+		JsonNode newOperator = assertProblem(upload(torchScript("-new-operator"), classes), 422, "aten::reshapf,");
+		assertThat(newOperator.path("detail").asString()).contains("libtorch 2.7.1 does not have");
 		assertProblem(upload(torchScript("-pickle"), classes), 415, "torch.save");
 		assertProblem(upload(torchScript(""), Map.of()), 400, "classNames");
 		assertProblem(upload(torchScript(""), Map.of("classNames", CLASS_NAMES, "architecture", "seed-cnn")), 400,
