@@ -219,6 +219,14 @@ class PyTorchInteropIntegrationTests {
 				.isCloseTo(torchScriptProbabilities.get(7).get(k).asDouble(), org.assertj.core.api.Assertions.within(1e-5));
 		}
 		assertThat(export(id, "safetensors").statusCode()).isEqualTo(409);
+		assertThat(tmp.resolve("data/imported/" + id + "/model.pt")).hasBinaryContent(torchScript(""));
+
+		assertThat(send(HttpRequest.newBuilder(uri("/models/" + id)).DELETE().build()).statusCode()).isEqualTo(204);
+		assertThat(tmp.resolve("data/imported/" + id)).doesNotExist();
+		assertThat(send(HttpRequest.newBuilder(uri("/predict?model=" + id))
+			.header("Content-Type", "image/png")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(pngs[7]))
+			.build()).statusCode()).isEqualTo(404);
 	}
 
 	/** torch.jit.save of this venv's PyTorch (newer than the engine's libtorch) writes a format it reads. */
