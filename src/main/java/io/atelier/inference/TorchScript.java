@@ -119,8 +119,9 @@ final class TorchScript {
 		String message = String.valueOf(ex.getMessage());
 		Matcher tooNew = TOO_NEW.matcher(message);
 		if (tooNew.find()) {
+			String record = inspected.version() == null ? "" : " (its 'version' record says " + inspected.version() + ")";
 			return ModelProblems.invalidModel("The archive is TorchScript file format version " + tooNew.group(1)
-					+ " (its 'version' record says " + inspected.version() + "), written by a PyTorch newer than "
+					+ record + ", written by a PyTorch newer than "
 					+ "this engine's libtorch " + libtorchVersion() + ", which reads file format versions up to "
 					+ tooNew.group(2) + ". Save the module with PyTorch " + libtorchVersion()
 					+ " or older, or send its state_dict as safetensors.", List.of());
