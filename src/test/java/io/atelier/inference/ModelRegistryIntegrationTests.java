@@ -68,7 +68,7 @@ class ModelRegistryIntegrationTests {
 
 	private static final int REQUESTS_PER_CLIENT = 30;
 
-	/** Fewer would not tell a leak of a model per reload from noise. */
+	/** Fewer would not tell a leak of a model per reload from the allocator's noise. */
 	private static final int MIN_RELOADS = 40;
 
 	@BeforeAll
@@ -77,8 +77,8 @@ class ModelRegistryIntegrationTests {
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.inference.max-loaded-models=1",
 				// With one model loaded and requests alternating, each may wait for a reload; on a loaded
-				// machine that can pass the default wait, and this test is about eviction, not latency.
-				"--atelier.inference.predictor-wait=60s");
+				// machine that can pass the default waits, and this test is about eviction, not latency.
+				"--atelier.inference.predictor-wait=60s", "--atelier.inference.batching.queue-timeout=60s");
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		byte[] pixels = new byte[28 * 28];
 		new Random(3).nextBytes(pixels);
@@ -193,7 +193,10 @@ class ModelRegistryIntegrationTests {
 	/**
 	 * Three models of 1×100×100 images (2.7 MiB of parameters each) with one loaded at a time: nearly
 	 * every request reloads. Besides every answer coming from the model asked, resident memory beyond
-	 * the Java heap must stay flat over a round of this: a model leaked per reload would be hundreds of MiB.
+	 * the Java heap must not grow by a model per reload. It does grow some (measured 9 to 115 MiB a round
+	 * of 50 to 90 reloads on a loaded 2-core machine, 120 KiB to 2.3 MiB a reload; freed parameters kept in
+	 * the allocator's per-thread arenas, most likely), so the bound is half a model's parameters per
+	 * reload, in the smaller of two rounds.
 	 */
 	@Test
 	void requestsAcrossMoreModelsThanTheBoundAreAllAnsweredByTheirModelInBoundedMemory() throws Exception {
@@ -215,14 +218,26 @@ class ModelRegistryIntegrationTests {
 			loads[round] = Math.round(meters.get("atelier.model.loads").counter().count() - loadsBefore);
 		}
 		assertThat(Math.min(loads[0], loads[1])).as("reloads in a round").isGreaterThanOrEqualTo(MIN_RELOADS);
+		long halfAModelKib = parameterBytes(LARGE_SIDE) / 2 / 1024;
 		assertThat(meters.get("atelier.model.evictions").counter().count()).isGreaterThan(evictionsBefore + 1);
 		assertThat(meters.get("atelier.models.loaded").gauge().value()).isEqualTo(1);
 		assertThat(engineArrays()).as("every evicted model's native memory is freed").isEqualTo(engineArraysWithOneModel);
 		// A leak grows in both rounds; a one-off (an allocator arena, other test contexts at work) in one.
-		assertThat(Math.min(growth[0], growth[1]))
-			.as("growth in KiB of resident memory beyond the Java heap and metaspace over a round of %d and %d "
-					+ "reloads, the smaller of two rounds (%d, %d)", loads[0], loads[1], growth[0], growth[1])
-			.isLessThan(16 * 1024);
+		assertThat(Math.min(growth[0] / loads[0], growth[1] / loads[1]))
+			.as("growth in KiB of resident memory beyond the Java heap and metaspace per reload, the smaller of "
+					+ "two rounds (%d KiB over %d reloads, %d KiB over %d)", growth[0], loads[0], growth[1], loads[1])
+			.isLessThan(halfAModelKib);
+	}
+
+	private static long parameterBytes(int side) {
+		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, side, side), 0)) {
+			return model.getBlock()
+				.getParameters()
+				.values()
+				.stream()
+				.mapToLong(parameter -> parameter.getArray().size() * Float.BYTES)
+				.sum();
+		}
 	}
 
 	/** Eight clients, each asking the models in turn; answers how many answers were wrong. */
