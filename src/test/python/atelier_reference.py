@@ -10,19 +10,26 @@ usage: python atelier_reference.py build PREFIX IMAGES_DIR OUT.json
   builds a `Network` in PyTorch, saves its state_dict as PREFIX.safetensors (no metadata, as a PyTorch
   user would) and, for the error cases, PREFIX-missing (no fc2.bias), PREFIX-extra (an fc3.weight too),
   PREFIX-misshapen (5 classes) and PREFIX-float64; writes its probabilities for the PNGs in IMAGES_DIR.
-needs: torch, safetensors, numpy, pillow
+  Also saves the same module as TorchScript, PREFIX-torch2.pt (torch.jit.save of this PyTorch).
+usage: python atelier_reference.py torchscript PREFIX IMAGES_DIR OUT.json
+  (run by Debian's python3-torch 1.13, the TorchScript that libtorch 2.7.1 must read) builds the same
+  `Network` as `build`, saves it with torch.jit.save as PREFIX.pt and writes its probabilities for the PNGs
+  in IMAGES_DIR; for the error cases, PREFIX-pooled.pt (one row for the whole batch: output [classes]),
+  PREFIX-too-new.pt (PREFIX.pt with its `version` record set to FORMAT_VERSION), PREFIX-new-operator.pt
+  (PREFIX.pt calling an operator no PyTorch has yet, aten::reshapf) and PREFIX-pickle.pt (torch.save of
+  the state_dict: a zip, but not TorchScript).
+needs: torch, numpy, pillow; safetensors for predict and build
 """
 import json
 import os
 import sys
+import zipfile
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
-from safetensors import safe_open
-from safetensors.torch import load_file, save_file
 
 FASHION_MNIST_INPUT = {"channels": 1, "height": 28, "width": 28, "scale": "1/255"}
 
@@ -51,6 +58,8 @@ ARCHITECTURES = {"seed-cnn": Network}
 
 def load(weights):
     """The module a file describes, its parameters loaded strictly, and the file's metadata."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
     with safe_open(weights, framework="pt") as f:
         metadata = f.metadata()
     class_names = json.loads(metadata["classNames"])
@@ -82,12 +91,61 @@ def predict(weights, directory, out):
         json.dump({"metadata": metadata, "probabilities": probabilities.tolist()}, f)
 
 
-def build(prefix, directory, out):
+def reference_network():
+    """The module both `build` and `torchscript` make, the same whatever the PyTorch version."""
     torch.manual_seed(12)
     network = Network().eval()
     with torch.no_grad():
         for parameter in network.parameters():
             parameter.mul_(2)  # sharper than the default initialisation, yet not saturated
+    return network
+
+
+class Pooled(nn.Module):
+    """Not a classifier of each image: one row of scores for the whole batch, flattened to [classes]."""
+
+    def __init__(self, network):
+        super().__init__()
+        self.network = network
+
+    def forward(self, t):
+        return self.network(t).mean(0)
+
+
+# A TorchScript file format version beyond what libtorch 2.7.1 reads (it reads up to 10).
+FORMAT_VERSION = 11
+
+
+def rewritten(source, target, record, change):
+    """A copy of a TorchScript archive with one record (path below the archive's folder) changed."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.split("/", 1)[1] == record:
+                data = change(data)
+            zout.writestr(item, data)
+
+
+def torchscript(prefix, directory, out):
+    network = reference_network()
+    scripted = torch.jit.script(network)
+    torch.jit.save(scripted, prefix + ".pt")
+    torch.jit.save(torch.jit.script(Pooled(network).eval()), prefix + "-pooled.pt")
+    rewritten(prefix + ".pt", prefix + "-too-new.pt", "version", lambda _: ("%d\n" % FORMAT_VERSION).encode())
+    # An operator of a future PyTorch, named as long as the real one so that the debug records still fit.
+    rewritten(prefix + ".pt", prefix + "-new-operator.pt", "code/__torch__.py",
+              lambda code: code.replace(b"torch.reshape(", b"torch.reshapf("))
+    torch.save(network.state_dict(), prefix + "-pickle.pt")
+    with torch.no_grad():
+        probabilities = F.softmax(scripted(images(directory, FASHION_MNIST_INPUT)), dim=1)
+    with open(out, "w") as f:
+        json.dump({"torch": torch.__version__, "probabilities": probabilities.tolist()}, f)
+
+
+def build(prefix, directory, out):
+    from safetensors.torch import save_file
+    network = reference_network()
+    torch.jit.save(torch.jit.script(network), prefix + "-torch2.pt")
     state = {name: tensor.contiguous() for name, tensor in network.state_dict().items()}
     save_file(state, prefix + ".safetensors")
     save_file({k: v for k, v in state.items() if k != "fc2.bias"}, prefix + "-missing.safetensors")
@@ -105,5 +163,7 @@ if __name__ == "__main__":
         predict(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "build":
         build(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "torchscript":
+        torchscript(*sys.argv[2:])
     else:
         sys.exit(__doc__)

@@ -107,9 +107,13 @@ export function modelsPage(main, context) {
 				if (button) {
 					button.addEventListener('click', () => pin(model, button));
 				}
-				const exporter = h('button', { type: 'button', class: 'secondary', 'data-testid': 'export-model',
-					'aria-label': 'Export model ' + model.jobId + ' as safetensors' }, 'Export');
-				exporter.addEventListener('click', () => exportModel(model, exporter));
+				// A TorchScript import has no state_dict of a known architecture to export.
+				const exporter = model.architecture === 'torchscript' ? null
+					: h('button', { type: 'button', class: 'secondary', 'data-testid': 'export-model',
+						'aria-label': 'Export model ' + model.jobId + ' as safetensors' }, 'Export');
+				if (exporter) {
+					exporter.addEventListener('click', () => exportModel(model, exporter));
+				}
 				return h('tr', { 'data-testid': 'model-row', 'data-model-id': model.jobId },
 					h('th', { scope: 'row' }, h('a', { href: '#/jobs/' + encodeURIComponent(model.jobId), title: model.jobId },
 						shortId(model.jobId))),

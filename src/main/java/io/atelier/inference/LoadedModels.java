@@ -40,6 +40,10 @@ final class LoadedModels {
 
 	private final Counter evictions;
 
+	private final Counter unloadsEvicted;
+
+	private final Counter unloadsDeleted;
+
 	/**
 	 * @param loader loads a model by id, warmed up and ready to serve, or throws why it cannot
 	 */
@@ -55,6 +59,8 @@ final class LoadedModels {
 		this.evictions = Counter.builder("atelier.model.evictions")
 			.description("Least recently used models unloaded to stay within atelier.inference.max-loaded-models")
 			.register(meters);
+		this.unloadsEvicted = unloads("evicted", meters);
+		this.unloadsDeleted = unloads("deleted", meters);
 		Gauge.builder("atelier.models.loaded", loaded, Map::size)
 			.description("Models loaded for serving")
 			.register(meters);
@@ -81,16 +87,31 @@ final class LoadedModels {
 		return loaded.size();
 	}
 
-	/** Unloads the model; requests holding it finish with it. */
+	private static Counter unloads(String reason, MeterRegistry meters) {
+		return Counter.builder("atelier.model.unloads")
+			.description("Models unloaded from serving: evicted as least recently used, or deleted")
+			.tag("reason", reason)
+			.register(meters);
+	}
+
+	/** Unloads a deleted model; requests holding it finish with it. */
 	void unload(String id) {
-		ServingModel model = loaded.remove(id);
-		if (model != null) {
-			model.close();
+		if (remove(id)) {
+			unloadsDeleted.increment();
 		}
 	}
 
 	void close() {
-		loaded.keySet().forEach(this::unload);
+		loaded.keySet().forEach(this::remove);
+	}
+
+	private boolean remove(String id) {
+		ServingModel model = loaded.remove(id);
+		if (model == null) {
+			return false;
+		}
+		model.close();
+		return true;
 	}
 
 	/**
@@ -136,6 +157,7 @@ final class LoadedModels {
 				}
 				if (loaded.remove(oldest.get().jobId(), oldest.get())) {
 					evictions.increment();
+					unloadsEvicted.increment();
 					log.debug("Unloaded model {}, the least recently used, to keep {} loaded", oldest.get().jobId(),
 							capacity);
 					oldest.get().close();

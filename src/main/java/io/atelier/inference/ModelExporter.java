@@ -16,8 +16,10 @@ import io.atelier.network.Architecture;
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
+import io.atelier.system.Problems;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -44,6 +46,11 @@ class ModelExporter {
 
 	byte[] safetensors(String modelId) {
 		ModelRegistry.Entry stored = models.stored(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));
+		if (stored.isTorchScript()) {
+			throw Problems.error(HttpStatus.CONFLICT, "Model has no state_dict",
+					"Model '" + modelId + "' was imported as TorchScript, which is not an architecture Atelier knows: "
+							+ "it has no state_dict to export. The archive uploaded is the model.");
+		}
 		Checkpoint checkpoint = stored.checkpoint();
 		CheckpointMetadata metadata = stored.metadata();
 		Architecture architecture = Architecture.byId(metadata.architecture()).orElseThrow();

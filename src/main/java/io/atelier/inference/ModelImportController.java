@@ -12,7 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * Models into Atelier: a PyTorch {@code state_dict} as safetensors, served like a trained model.
+ * Models into Atelier: a PyTorch {@code state_dict} as safetensors or a TorchScript archive, served like a
+ * trained model. Uploading runs the uploader's TorchScript in the engine, so it takes the trainer role.
  */
 @RestController
 class ModelImportController {
@@ -44,7 +45,7 @@ class ModelImportController {
 		if (name != null && (name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl))) {
 			throw ModelProblems.invalidImport("name must be 1 to " + MAX_NAME + " characters without control characters.");
 		}
-		ModelSummary model = importer.importSafetensors(file.getBytes(),
+		ModelSummary model = importer.importModel(file.getBytes(),
 				new ModelImporter.Declared(architecture, classNames, name, channels, height, width));
 		return ResponseEntity.created(URI.create("/models/" + model.jobId())).body(model);
 	}

@@ -1,5 +1,6 @@
 package io.atelier.inference;
 
+import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,9 +10,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import ai.djl.Model;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -29,14 +32,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * Takes in a PyTorch {@code state_dict} saved as safetensors: every tensor checked against the
- * architecture's reference module, a dry-run forward pass, and only then written to the volume, whole,
- * and registered. A file that fails any check leaves nothing behind.
+ * Takes in a PyTorch {@code state_dict} saved as safetensors, every tensor checked against the
+ * architecture's reference module, or a TorchScript archive: a dry-run forward pass, and only then
+ * written to the volume, whole, and registered. A file that fails any check leaves nothing behind.
  */
 @Service
 class ModelImporter {
 
 	private static final long SEED = 0;
+
+	/** More than one image, so that a module that only ever answers one row is caught. */
+	private static final int DRY_RUN_BATCH = 2;
 
 	private final ModelRegistry models;
 
@@ -58,13 +64,44 @@ class ModelImporter {
 			Integer width) {
 	}
 
-	ModelSummary importSafetensors(byte[] file, Declared declared) {
+	/** A TorchScript archive or a safetensors {@code state_dict}, told apart by the file's first bytes. */
+	ModelSummary importModel(byte[] file, Declared declared) {
+		return TorchScript.isZip(file) ? importTorchScript(file, declared) : importSafetensors(file, declared);
+	}
+
+	/**
+	 * A TorchScript module: loaded from the upload in the serving engine for a dry run, written to the
+	 * volume as uploaded once it passes, and from then on loaded from there.
+	 */
+	private ModelSummary importTorchScript(byte[] file, Declared declared) {
+		TorchScript.Archive archive = TorchScript.inspect(file);
+		if (declared.architecture() != null && !TorchScript.ARCHITECTURE.equals(declared.architecture())) {
+			throw ModelProblems.invalidImport("A TorchScript archive carries its own network: leave architecture out "
+					+ "(it was '" + declared.architecture() + "').");
+		}
+		if (declared.classNames() == null) {
+			throw ModelProblems.invalidImport("classNames is required for a TorchScript archive: a JSON array of the "
+					+ "class names by output index.");
+		}
+		List<String> classNames = classNames(declared, Map.of());
+		CheckpointMetadata.Input input = input(declared, Map.of());
+		String id = UUID.randomUUID().toString();
+		try (Model model = TorchScript.load(new ByteArrayInputStream(file), archive)) {
+			dryRun(model, new Shape(DRY_RUN_BATCH, input.channels(), input.height(), input.width()), classNames.size());
+		}
+		catalog.saveImportedTorchScript(id, file, new CheckpointMetadata(id, 0, TorchScript.ARCHITECTURE, null,
+				classNames, input, null, null, Instant.now(), declared.name()));
+		models.rescan();
+		return models.find(id).orElseThrow();
+	}
+
+	private ModelSummary importSafetensors(byte[] file, Declared declared) {
 		Safetensors.Contents contents = readSafetensors(file);
 		Architecture architecture = architecture(declared, contents.metadata());
 		List<String> classNames = classNames(declared, contents.metadata());
 		CheckpointMetadata.Input input = input(declared, contents.metadata());
 		String id = UUID.randomUUID().toString();
-		Shape inputShape = new Shape(1, input.channels(), input.height(), input.width());
+		Shape inputShape = new Shape(DRY_RUN_BATCH, input.channels(), input.height(), input.width());
 		try (Model model = newModel(architecture, classNames.size(), inputShape)) {
 			loadStateDict(model, architecture, contents);
 			dryRun(model, inputShape, classNames.size());
@@ -76,10 +113,6 @@ class ModelImporter {
 	}
 
 	private Safetensors.Contents readSafetensors(byte[] file) {
-		if (file.length >= 4 && file[0] == 'P' && file[1] == 'K' && file[2] == 3 && file[3] == 4) {
-			throw ModelProblems.unsupportedFile("it is a zip archive (a TorchScript or torch.save file); "
-					+ "only safetensors state_dicts can be imported");
-		}
 		try {
 			return Safetensors.read(file, json);
 		}
@@ -211,21 +244,41 @@ class ModelImporter {
 		return error;
 	}
 
-	/** The model must give one finite probability distribution over the classes for an image. */
+	/** The model must give one finite row of scores over the classes for each image, and nothing else. */
 	private static void dryRun(Model model, Shape inputShape, int classes) {
+		Shape expected = new Shape(inputShape.get(0), classes);
 		try (NDManager manager = model.getNDManager().newSubManager()) {
 			NDArray input = manager.randomUniform(0, 1, inputShape);
-			NDArray output = model.getBlock()
-				.forward(new ParameterStore(manager, false), new NDList(input), false)
-				.singletonOrThrow();
-			if (!output.getShape().equals(new Shape(1, classes))) {
+			NDList outputs = forward(model, manager, input);
+			if (outputs.size() != 1) {
+				throw ModelProblems.invalidModel("A dry run gave " + outputs.size() + " outputs for input " + inputShape
+						+ "; expected one tensor of shape " + expected + ".", List.of());
+			}
+			NDArray output = outputs.singletonOrThrow();
+			if (!output.getShape().equals(expected)) {
 				throw ModelProblems.invalidModel("A dry run gave output of shape " + output.getShape()
-						+ " for input " + inputShape + "; expected (1, " + classes + ").", List.of());
+						+ " for input " + inputShape + "; expected " + expected + " (images, classes) for "
+						+ classes + " classNames.", List.of());
+			}
+			if (output.getDataType() != DataType.FLOAT32) {
+				throw ModelProblems.invalidModel("A dry run gave output of type " + output.getDataType()
+						+ "; expected float32 scores.", List.of());
 			}
 			if (!output.isInfinite().logicalOr(output.isNaN()).none().getBoolean()) {
 				throw ModelProblems.invalidModel("A dry run gave output that is not finite: the parameters hold "
 						+ "NaN or infinite values.", List.of());
 			}
+		}
+	}
+
+	/** What the module makes of the input; a module that fails on it does not fit the declared input. */
+	private static NDList forward(Model model, NDManager manager, NDArray input) {
+		try {
+			return model.getBlock().forward(new ParameterStore(manager, false), new NDList(input), false);
+		}
+		catch (EngineException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException ex) {
+			throw ModelProblems.invalidModel("A dry run on input " + input.getShape() + " failed: "
+					+ TorchScript.firstLine(String.valueOf(ex.getMessage())), List.of());
 		}
 	}
 

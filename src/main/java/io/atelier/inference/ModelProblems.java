@@ -29,7 +29,7 @@ final class ModelProblems {
 
 	static ErrorResponseException unsupportedFile(String reason) {
 		return Problems.error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Not a model file",
-				"The file is not a safetensors state_dict: " + reason + ".");
+				"The file is neither a safetensors state_dict nor a TorchScript archive: " + reason + ".");
 	}
 
 	static ErrorResponseException invalidImport(String detail) {

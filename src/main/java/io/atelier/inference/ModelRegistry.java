@@ -3,6 +3,7 @@ package io.atelier.inference;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import ai.djl.Model;
 import io.atelier.job.JobFinished;
@@ -171,12 +172,15 @@ class ModelRegistry {
 		return models.stream().filter(entry -> entry.jobId().equals(jobId)).findFirst();
 	}
 
-	/** The catalogue, newest first; a model of an architecture this version does not know is not served. */
+	/**
+	 * The catalogue, newest first; a model of an architecture this version does not know (nor TorchScript) is
+	 * not served.
+	 */
 	private synchronized void refresh() {
 		models = catalog.models()
 			.stream()
-			.filter(model -> Architecture.byId(model.metadata().architecture()).isPresent())
 			.map(model -> new Entry(model.checkpoint(), model.metadata(), source(model.source())))
+			.filter(entry -> entry.isTorchScript() || Architecture.byId(entry.metadata().architecture()).isPresent())
 			.toList();
 	}
 
@@ -188,12 +192,9 @@ class ModelRegistry {
 	private ServingModel load(String id) {
 		Entry entry = entry(id).orElseThrow(() -> ModelProblems.unknownModel(id));
 		CheckpointMetadata metadata = entry.metadata();
-		Architecture architecture = Architecture.byId(metadata.architecture()).orElseThrow();
-		Model model = architecture.newEmptyModel(metadata.classNames().size());
+		Model model = entry.isTorchScript() ? loadTorchScript(entry) : loadTrained(entry);
 		ServingModel serving;
 		try {
-			store.loadParameters(entry.checkpoint(), model.getBlock(), model.getNDManager());
-			model.getBlock().freezeParameters(true);
 			serving = new ServingModel(entry.jobId(), metadata.epoch(), metadata.classNames(),
 					metadata.inputOrDefault(), model, properties.predictorsPerModel(), properties.predictorWait());
 		}
@@ -214,7 +215,34 @@ class ModelRegistry {
 		}
 	}
 
+	/** An architecture's network with the parameters on the volume. */
+	private Model loadTrained(Entry entry) {
+		Architecture architecture = Architecture.byId(entry.metadata().architecture()).orElseThrow();
+		Model model = architecture.newEmptyModel(entry.metadata().classNames().size());
+		try {
+			store.loadParameters(entry.checkpoint(), model.getBlock(), model.getNDManager());
+			model.getBlock().freezeParameters(true);
+			return model;
+		}
+		catch (RuntimeException ex) {
+			model.close();
+			throw ex;
+		}
+	}
+
+	/** The imported archive, streamed from the volume into the engine's TorchScript loader. */
+	private Model loadTorchScript(Entry entry) {
+		AtomicReference<Model> model = new AtomicReference<>();
+		store.readTorchScript(entry.checkpoint(),
+				in -> model.set(TorchScript.load(in, new TorchScript.Archive(null))));
+		return model.get();
+	}
+
 	record Entry(Checkpoint checkpoint, CheckpointMetadata metadata, String source) {
+
+		boolean isTorchScript() {
+			return TorchScript.ARCHITECTURE.equals(metadata.architecture());
+		}
 
 		String jobId() {
 			return checkpoint.jobId();

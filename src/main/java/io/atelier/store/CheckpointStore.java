@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * Checkpoints and final models in the {@link ObjectStore}, one set each, named after the job's attempt
  * that wrote it: {@code jobs/<job>/checkpoints/epoch-0003-a2/}, {@code jobs/<job>/resume-a2/} and
  * {@code jobs/<job>/model-a2/}, holding {@value #PARAMETERS}, maybe {@value #OPTIMIZER}, and the
- * {@value #METADATA} sidecar, written last as the set's commit marker. A set is complete when its marker
+ * {@value #METADATA} sidecar, written last as the set's commit marker; an imported TorchScript model,
+ * {@code imported/<id>/}, holds {@value #TORCHSCRIPT} instead of parameters. A set is complete when its marker
  * is there (on a folder it is renamed into place whole); it counts once the job's database row points to
  * it, which only the attempt holding the job can make it do. So a worker that lost its job and wakes
  * up mid-write writes only a set of its own name, which nothing reads and the next claim removes.
@@ -46,6 +47,9 @@ public class CheckpointStore {
 	static final String METADATA = "checkpoint.json";
 
 	static final String OPTIMIZER = "optimizer.state";
+
+	/** An imported TorchScript archive, kept as uploaded, in place of {@value #PARAMETERS}. */
+	static final String TORCHSCRIPT = "model.pt";
 
 	private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
@@ -229,6 +233,29 @@ public class CheckpointStore {
 		return read(modelId, set, true).orElseThrow();
 	}
 
+	/**
+	 * Writes an imported TorchScript archive, byte for byte as uploaded, in {@code imported/<id>/}; the
+	 * sidecar after it, so that the set is seen whole or not at all.
+	 */
+	public Checkpoint saveImportedTorchScript(String modelId, byte[] archive, CheckpointMetadata metadata) {
+		String set = imported(modelId);
+		Map<String, StateWriter> files = new LinkedHashMap<>();
+		files.put(TORCHSCRIPT, out -> out.write(archive));
+		write(set, files, metadata);
+		return read(modelId, set, true).orElseThrow();
+	}
+
+	/** Hands an imported TorchScript model's archive to {@code reader}, straight from the store. */
+	public void readTorchScript(Checkpoint checkpoint, StateReader reader) {
+		String key = checkpoint.location() + "/" + TORCHSCRIPT;
+		try {
+			objects.read(key, reader);
+		}
+		catch (IOException ex) {
+			throw cannotLoad("TorchScript archive", key, ex);
+		}
+	}
+
 	/** Every imported model in the store. */
 	public List<Checkpoint> importedModels() {
 		return models(IMPORTED, IMPORTED_MODEL);
@@ -375,7 +402,7 @@ public class CheckpointStore {
 	private Optional<Checkpoint> checkpoint(String jobId, String set, boolean finalModel,
 			Map<String, StoredObject> content) {
 		StoredObject marker = content.get(METADATA);
-		StoredObject parameters = content.get(PARAMETERS);
+		StoredObject parameters = content.getOrDefault(PARAMETERS, content.get(TORCHSCRIPT));
 		if (marker == null || parameters == null) {
 			return Optional.empty();
 		}
@@ -423,6 +450,10 @@ public class CheckpointStore {
 		if (optimizer != null) {
 			files.put(OPTIMIZER, optimizer);
 		}
+		write(set, files, metadata);
+	}
+
+	private void write(String set, Map<String, StateWriter> files, CheckpointMetadata metadata) {
 		// The sidecar last: it is the commit marker, so a set with it is known complete.
 		files.put(METADATA, out -> out.write(json.writeValueAsBytes(metadata)));
 		try {

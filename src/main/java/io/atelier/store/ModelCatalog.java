@@ -50,6 +50,12 @@ public class ModelCatalog {
 		return register(new StoredModel(store.saveImported(modelId, block, metadata), metadata, Source.IMPORTED));
 	}
 
+	/** Keeps an uploaded TorchScript archive as it came, then records it. */
+	public StoredModel saveImportedTorchScript(String modelId, byte[] archive, CheckpointMetadata metadata) {
+		return register(new StoredModel(store.saveImportedTorchScript(modelId, archive, metadata), metadata,
+				Source.IMPORTED));
+	}
+
 	/** Forgets a model, then removes its files: no replica serves it from the moment its row is gone. */
 	public void delete(String modelId) {
 		jdbc.sql("DELETE FROM models WHERE id = ?").param(modelId).update();

@@ -71,6 +71,26 @@ class LoadedModelsTests {
 			assertThat(meters.get("atelier.model.evictions").counter().count()).isEqualTo(2);
 			assertThat(meters.get("atelier.models.loaded").gauge().value()).isEqualTo(2);
 			assertThat(meters.get("atelier.model.load.duration").timer().count()).isEqualTo(4);
+			assertThat(meters.get("atelier.model.unloads").tag("reason", "evicted").counter().count()).isEqualTo(2);
+		}
+		finally {
+			models.close();
+		}
+	}
+
+	@Test
+	void unloadingADeletedModelCountsAsAnUnloadAndAModelNotLoadedDoesNot() {
+		LoadedModels models = new LoadedModels(2, this::load, meters);
+		try {
+			models.borrow("a").close();
+			models.unload("a");
+			models.unload("a");
+			models.unload("never-loaded");
+			assertThat(models.isLoaded("a")).isFalse();
+			assertThat(created.get(0).getNDManager().isOpen()).as("a is closed once unloaded").isFalse();
+			assertThat(meters.get("atelier.model.unloads").tag("reason", "deleted").counter().count()).isEqualTo(1);
+			assertThat(meters.get("atelier.model.unloads").tag("reason", "evicted").counter().count()).isZero();
+			assertThat(meters.get("atelier.models.loaded").gauge().value()).isZero();
 		}
 		finally {
 			models.close();

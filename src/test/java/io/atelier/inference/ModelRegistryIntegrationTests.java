@@ -63,14 +63,22 @@ class ModelRegistryIntegrationTests {
 
 	private static byte[] image;
 
+	/** Images of the eviction test's models: 697,320 weights in fc1 alone. */
+	private static final int LARGE_SIDE = 100;
+
+	private static final int REQUESTS_PER_CLIENT = 30;
+
+	/** Fewer would not tell a leak of a model per reload from the allocator's noise. */
+	private static final int MIN_RELOADS = 40;
+
 	@BeforeAll
 	static void start() {
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.inference.max-loaded-models=1",
 				// With one model loaded and requests alternating, each may wait for a reload; on a loaded
-				// machine that can pass the default wait, and this test is about eviction, not latency.
-				"--atelier.inference.predictor-wait=60s");
+				// machine that can pass the default waits, and this test is about eviction, not latency.
+				"--atelier.inference.predictor-wait=60s", "--atelier.inference.batching.queue-timeout=60s");
 		port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		byte[] pixels = new byte[28 * 28];
 		new Random(3).nextBytes(pixels);
@@ -169,23 +177,71 @@ class ModelRegistryIntegrationTests {
 		assertThat(predict(a).path("model").path("jobId").asString()).isEqualTo(a);
 
 		assertThat(send(request("/models/aliases/keep").DELETE()).statusCode()).isEqualTo(204);
+		MeterRegistry meters = context.getBean(MeterRegistry.class);
+		double unloadsBefore = meters.get("atelier.model.unloads").tag("reason", "deleted").counter().count();
+		assertThat(predict(a).path("model").path("jobId").asString()).as("loaded when deleted").isEqualTo(a);
 		assertThat(send(request("/models/" + a).DELETE()).statusCode()).isEqualTo(204);
+		assertThat(meters.get("atelier.model.unloads").tag("reason", "deleted").counter().count())
+			.isEqualTo(unloadsBefore + 1);
+		assertThat(meters.get("atelier.models.loaded").gauge().value()).isZero();
 		assertThat(get("/models/" + a).statusCode()).isEqualTo(404);
 		assertThat(get("/models").body()).doesNotContain(a);
 		assertThat(tmp.resolve("data/imported/" + a)).doesNotExist();
 		assertThat(send(request("/models/" + a).DELETE()).statusCode()).isEqualTo(404);
 	}
 
+	/**
+	 * Three models of 1×100×100 images (2.7 MiB of parameters each) with one loaded at a time: nearly
+	 * every request reloads. Besides every answer coming from the model asked, resident memory beyond
+	 * the Java heap must not grow by a model per reload. It does grow some (measured 9 to 115 MiB a round
+	 * of 50 to 90 reloads on a loaded 2-core machine, 120 KiB to 2.3 MiB a reload; freed parameters kept in
+	 * the allocator's per-thread arenas, most likely), so the bound is half a model's parameters per
+	 * reload, in the smaller of two rounds.
+	 */
 	@Test
-	void requestsAlternatingBetweenTwoModelsBeyondTheBoundAreAllAnsweredByTheirModel() throws Exception {
-		String a = importModel(8);
-		String b = importModel(9);
-		Map<String, String> answers = Map.of(a, predictions(a), b, predictions(b));
+	void requestsAcrossMoreModelsThanTheBoundAreAllAnsweredByTheirModelInBoundedMemory() throws Exception {
+		List<String> models = List.of(importModel(8, LARGE_SIDE), importModel(9, LARGE_SIDE), importModel(12, LARGE_SIDE));
+		Map<String, String> answers = new java.util.HashMap<>();
+		models.forEach(model -> answers.put(model, predictions(model)));
 		MeterRegistry meters = context.getBean(MeterRegistry.class);
-		double loadsBefore = meters.get("atelier.model.loads").counter().count();
 		double evictionsBefore = meters.get("atelier.model.evictions").counter().count();
+		clientsAcross(models, answers);
 		int engineArraysWithOneModel = engineArrays();
 
+		long[] loads = new long[2];
+		long[] growth = new long[2];
+		for (int round = 0; round < 2; round++) {
+			double loadsBefore = meters.get("atelier.model.loads").counter().count();
+			long before = PredictionIntegrationTests.nativeKilobytes();
+			assertThat(clientsAcross(models, answers)).as("answers from another model or none").isZero();
+			growth[round] = PredictionIntegrationTests.nativeKilobytes() - before;
+			loads[round] = Math.round(meters.get("atelier.model.loads").counter().count() - loadsBefore);
+		}
+		assertThat(Math.min(loads[0], loads[1])).as("reloads in a round").isGreaterThanOrEqualTo(MIN_RELOADS);
+		long halfAModelKib = parameterBytes(LARGE_SIDE) / 2 / 1024;
+		assertThat(meters.get("atelier.model.evictions").counter().count()).isGreaterThan(evictionsBefore + 1);
+		assertThat(meters.get("atelier.models.loaded").gauge().value()).isEqualTo(1);
+		assertThat(engineArrays()).as("every evicted model's native memory is freed").isEqualTo(engineArraysWithOneModel);
+		// A leak grows in both rounds; a one-off (an allocator arena, other test contexts at work) in one.
+		assertThat(Math.min(growth[0] / loads[0], growth[1] / loads[1]))
+			.as("growth in KiB of resident memory beyond the Java heap and metaspace per reload, the smaller of "
+					+ "two rounds (%d KiB over %d reloads, %d KiB over %d)", growth[0], loads[0], growth[1], loads[1])
+			.isLessThan(halfAModelKib);
+	}
+
+	private static long parameterBytes(int side) {
+		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, side, side), 0)) {
+			return model.getBlock()
+				.getParameters()
+				.values()
+				.stream()
+				.mapToLong(parameter -> parameter.getArray().size() * Float.BYTES)
+				.sum();
+		}
+	}
+
+	/** Eight clients, each asking the models in turn; answers how many answers were wrong. */
+	private static int clientsAcross(List<String> models, Map<String, String> answers) throws Exception {
 		AtomicInteger wrong = new AtomicInteger();
 		AtomicInteger answered = new AtomicInteger();
 		ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -194,8 +250,8 @@ class ModelRegistryIntegrationTests {
 			for (int c = 0; c < 8; c++) {
 				int client = c;
 				work.add(clients.submit(() -> {
-					for (int i = 0; i < 15; i++) {
-						String asked = (client + i) % 2 == 0 ? a : b;
+					for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+						String asked = models.get((client + i) % models.size());
 						JsonNode answer = predict(asked);
 						if (!answer.path("model").path("jobId").asString().equals(asked)
 								|| !sameAnswer(answer.path("predictions"), answers.get(asked))) {
@@ -212,12 +268,8 @@ class ModelRegistryIntegrationTests {
 		finally {
 			clients.shutdownNow();
 		}
-		assertThat(answered).hasValue(8 * 15);
-		assertThat(wrong).hasValue(0);
-		assertThat(meters.get("atelier.model.loads").counter().count()).isGreaterThan(loadsBefore + 1);
-		assertThat(meters.get("atelier.model.evictions").counter().count()).isGreaterThan(evictionsBefore + 1);
-		assertThat(meters.get("atelier.models.loaded").gauge().value()).isEqualTo(1);
-		assertThat(engineArrays()).as("every evicted model's native memory is freed").isEqualTo(engineArraysWithOneModel);
+		assertThat(answered).hasValue(8 * REQUESTS_PER_CLIENT);
+		return wrong.get();
 	}
 
 	private static int engineArrays() {
@@ -259,10 +311,15 @@ class ModelRegistryIntegrationTests {
 		assertThat(get("/v2/models/no-such-alias").statusCode()).isEqualTo(404);
 	}
 
-	/** Imports a seed-cnn with PyTorch's initialisation from {@code seed}; answers its id. */
+	/** Imports a seed-cnn of 28×28 images with PyTorch's initialisation from {@code seed}; answers its id. */
 	private static String importModel(long seed) throws IOException {
+		return importModel(seed, 28);
+	}
+
+	/** Imports a seed-cnn of {@code side}×{@code side} images; answers its id. */
+	private static String importModel(long seed, int side) throws IOException {
 		List<Safetensors.Tensor> tensors = new ArrayList<>();
-		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), seed)) {
+		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, side, side), seed)) {
 			for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
 				NDArray values = parameter.getValue().getArray();
 				tensors.add(new Safetensors.Tensor(Architecture.SEED_CNN.stateDictNames().get(parameter.getKey()),
@@ -271,7 +328,8 @@ class ModelRegistryIntegrationTests {
 		}
 		ByteArrayOutputStream file = new ByteArrayOutputStream();
 		Safetensors.write(file, tensors, Map.of("architecture", "seed-cnn", "classNames",
-				"[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]"), json);
+				"[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]", "input",
+				"{\"channels\":1,\"height\":" + side + ",\"width\":" + side + ",\"scale\":\"1/255\"}"), json);
 		HttpResponse<String> created = send(new MultipartBody()
 			.file("file", "m.safetensors", "application/octet-stream", file.toByteArray())
 			.post(URI.create("http://localhost:" + port + "/models")));

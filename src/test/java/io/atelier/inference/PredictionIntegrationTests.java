@@ -217,9 +217,14 @@ class PredictionIntegrationTests {
 	}
 
 	private static long nativeGrowthOver(byte[][] images, int count) throws Exception {
-		long before = residentKilobytes() - javaCommittedKilobytes();
+		long before = nativeKilobytes();
 		predict(images, count);
-		return residentKilobytes() - javaCommittedKilobytes() - before;
+		return nativeKilobytes() - before;
+	}
+
+	/** This process's resident memory beyond what the JVM has committed for its heap and metaspace. */
+	static long nativeKilobytes() throws IOException {
+		return residentKilobytes() - javaCommittedKilobytes();
 	}
 
 	private static void predict(byte[][] images, int count) throws Exception {

@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Models in and out through a real PyTorch: one trained in Atelier, exported over HTTP and loaded
- * into the PyTorch reference module, answers as Atelier does; one built in PyTorch, imported, answers
+ * into the PyTorch reference module, answers as Atelier does; one built in PyTorch, imported as a
+ * safetensors state_dict or as TorchScript (saved by Debian's PyTorch 1.13 and by the current one), answers
  * as PyTorch does; a file that does not fit is refused and leaves nothing behind.
  */
 @Requires(Need.PYTORCH)
@@ -67,6 +68,8 @@ class PyTorchInteropIntegrationTests {
 	private static Path pytorchModel;
 
 	private static JsonNode pytorchProbabilities;
+
+	private static JsonNode torchScriptProbabilities;
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -111,6 +114,13 @@ class PyTorchInteropIntegrationTests {
 				answers.toString());
 		pytorchModel = tmp.resolve("pytorch.safetensors");
 		pytorchProbabilities = json.readTree(answers.toFile()).path("probabilities");
+
+		Path scripted = tmp.resolve("scripted.json");
+		PyTorch.runOld("atelier_reference.py", "torchscript", tmp.resolve("torch1").toString(), images.toString(),
+				scripted.toString());
+		JsonNode torch1 = json.readTree(scripted.toFile());
+		assertThat(torch1.path("torch").asString()).startsWith("1.13");
+		torchScriptProbabilities = torch1.path("probabilities");
 	}
 
 	@AfterAll
@@ -176,6 +186,60 @@ class PyTorchInteropIntegrationTests {
 	}
 
 	@Test
+	void aTorchScriptModuleSavedByPyTorch113IsImportedListedAndServedByEveryEndpointAsPyTorchAnswers()
+			throws IOException {
+		HttpResponse<String> created = send(upload(torchScript(""), Map.of("classNames", CLASS_NAMES, "name",
+				"scripted in PyTorch 1.13")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode model = json.readTree(created.body());
+		String id = model.path("jobId").asString();
+		assertThat(created.headers().firstValue("Location")).hasValue("/models/" + id);
+		assertThat(model.path("source").asString()).isEqualTo("imported");
+		assertThat(model.path("architecture").asString()).isEqualTo("torchscript");
+		assertThat(body(send(HttpRequest.newBuilder(uri("/models")).build())).findValuesAsString("jobId"))
+			.contains(id);
+
+		assertThat(maxDifference(id, torchScriptProbabilities)).isLessThanOrEqualTo(1e-5);
+		JsonNode single = body(send(HttpRequest.newBuilder(uri("/predict?topK=10&invert=false&model=" + id))
+			.header("Content-Type", "image/png")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(pngs[7]))
+			.build()));
+		for (JsonNode prediction : single.path("predictions")) {
+			assertThat(prediction.path("probability").asDouble()).isCloseTo(
+					torchScriptProbabilities.get(7).get(prediction.path("index").asInt()).asDouble(),
+					org.assertj.core.api.Assertions.within(1e-5));
+		}
+		JsonNode v2 = body(send(HttpRequest.newBuilder(uri("/v2/models/" + id + "/infer"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(v2Request(7)))
+			.build())).path("outputs").get(0);
+		assertThat(v2.path("shape").toString()).isEqualTo("[1,10]");
+		for (int k = 0; k < 10; k++) {
+			assertThat(v2.path("data").get(k).asDouble()).as("class " + k)
+				.isCloseTo(torchScriptProbabilities.get(7).get(k).asDouble(), org.assertj.core.api.Assertions.within(1e-5));
+		}
+		assertThat(export(id, "safetensors").statusCode()).isEqualTo(409);
+		assertThat(tmp.resolve("data/imported/" + id + "/model.pt")).hasBinaryContent(torchScript(""));
+
+		assertThat(send(HttpRequest.newBuilder(uri("/models/" + id)).DELETE().build()).statusCode()).isEqualTo(204);
+		assertThat(tmp.resolve("data/imported/" + id)).doesNotExist();
+		assertThat(send(HttpRequest.newBuilder(uri("/predict?model=" + id))
+			.header("Content-Type", "image/png")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(pngs[7]))
+			.build()).statusCode()).isEqualTo(404);
+	}
+
+	/** torch.jit.save of this venv's PyTorch (newer than the engine's libtorch) writes a format it reads. */
+	@Test
+	void aTorchScriptModuleSavedByTheCurrentPyTorchLoadsWhenItsFormatIsOneLibtorchReads() throws IOException {
+		byte[] archive = Files.readAllBytes(tmp.resolve("pytorch-torch2.pt"));
+		HttpResponse<String> created = send(upload(archive, Map.of("classNames", CLASS_NAMES)));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		assertThat(maxDifference(json.readTree(created.body()).path("jobId").asString(), pytorchProbabilities))
+			.isLessThanOrEqualTo(1e-5);
+	}
+
+	@Test
 	void anExportImportsOnItsOwnMetadataAndAnswersAsTheTrainedModel() {
 		HttpResponse<String> created = send(upload(export(modelId, "safetensors").body(), Map.of()));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -190,7 +254,7 @@ class PyTorchInteropIntegrationTests {
 		int before = body(send(HttpRequest.newBuilder(uri("/models")).build())).size();
 		Map<String, String> declared = Map.of("architecture", "seed-cnn", "classNames", CLASS_NAMES);
 
-		assertProblem(upload(pngs[0], declared), 415, "not a safetensors");
+		assertProblem(upload(pngs[0], declared), 415, "neither a safetensors");
 		assertProblem(upload(new byte[] { 'P', 'K', 3, 4, 0, 0 }, declared), 415, "zip archive");
 		assertProblem(upload(variant("missing"), declared), 422, "fc2.bias");
 		assertProblem(upload(variant("extra"), declared), 422, "fc3.weight");
@@ -202,6 +266,21 @@ class PyTorchInteropIntegrationTests {
 		assertProblem(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn")), 400, "classNames");
 		assertProblem(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "resnet", "classNames",
 				CLASS_NAMES)), 400, "seed-cnn");
+
+		Map<String, String> classes = Map.of("classNames", CLASS_NAMES);
+		JsonNode pooled = assertProblem(upload(torchScript("-pooled"), classes), 422, "shape (10)");
+		assertThat(pooled.path("detail").asString()).contains("expected (2, 10)");
+		JsonNode tooNew = assertProblem(upload(torchScript("-too-new"), classes), 422, "file format version 11");
+		assertThat(tooNew.path("detail").asString()).contains("libtorch 2.7.1", "versions up to 10");
+		JsonNode newOperator = assertProblem(upload(torchScript("-new-operator"), classes), 422, "aten::reshapf,");
+		assertThat(newOperator.path("detail").asString()).contains("libtorch 2.7.1 does not have");
+		assertProblem(upload(torchScript("-pickle"), classes), 415, "torch.save");
+		assertProblem(upload(torchScript(""), Map.of()), 400, "classNames");
+		assertProblem(upload(torchScript(""), Map.of("classNames", CLASS_NAMES, "architecture", "seed-cnn")), 400,
+				"architecture");
+		assertProblem(upload(torchScript(""), Map.of("classNames", "[\"one\", \"two\"]")), 422, "expected (2, 2)");
+		byte[] oversize = Arrays.copyOf(torchScript(""), 2 * 1024 * 1024);
+		assertProblem(upload(oversize, classes), 413, "");
 
 		assertThat(body(send(HttpRequest.newBuilder(uri("/models")).build())).size()).isEqualTo(before);
 		Path imported = tmp.resolve("data/imported");
@@ -221,6 +300,22 @@ class PyTorchInteropIntegrationTests {
 		JsonNode problem = json.readTree(response.body());
 		assertThat(problem.path("detail").asString()).contains(mentioned);
 		return problem;
+	}
+
+	/** The TorchScript that Debian's PyTorch 1.13 saved, or one of its variants for the error cases. */
+	private static byte[] torchScript(String variant) throws IOException {
+		return Files.readAllBytes(tmp.resolve("torch1" + variant + ".pt"));
+	}
+
+	/** One test image as an Open Inference (KServe V2) request of pixels scaled by 1/255. */
+	private static String v2Request(int image) {
+		StringBuilder data = new StringBuilder();
+		byte[] pixels = Arrays.copyOfRange(RealFashionMnist.load().test().pixels(), image * 784, (image + 1) * 784);
+		for (byte pixel : pixels) {
+			data.append(data.isEmpty() ? "" : ",").append((pixel & 0xFF) / 255f);
+		}
+		return "{\"inputs\":[{\"name\":\"image\",\"shape\":[1,1,28,28],\"datatype\":\"FP32\",\"data\":[" + data
+				+ "]}]}";
 	}
 
 	private static byte[] variant(String name) throws IOException {

@@ -300,6 +300,26 @@ class CheckpointStoreTests {
 	}
 
 	@Test
+	void anImportedTorchScriptArchiveIsKeptByteForByteReadBackListedAndDeletedWhole() throws IOException {
+		byte[] archive = new byte[100_000];
+		new java.util.Random(12).nextBytes(archive);
+		CheckpointMetadata imported = new CheckpointMetadata("ts-1", 0, "torchscript", null, List.of("a", "b"),
+				new CheckpointMetadata.Input(1, 28, 28), null, null, Instant.now(), null);
+		Checkpoint saved = store.saveImportedTorchScript("ts-1", archive, imported);
+
+		assertThat(store.importedModels()).extracting(Checkpoint::jobId).containsExactly("ts-1");
+		assertThat(saved.sizeBytes()).isGreaterThan(archive.length);
+		java.util.concurrent.atomic.AtomicReference<byte[]> read = new java.util.concurrent.atomic.AtomicReference<>();
+		store.readTorchScript(saved, in -> read.set(in.readAllBytes()));
+		assertThat(read.get()).isEqualTo(archive);
+		assertThat(store.metadata(saved).orElseThrow().architecture()).isEqualTo("torchscript");
+
+		store.deleteModel("ts-1");
+		assertThat(store.importedModels()).isEmpty();
+		assertThat(objects.list("imported/ts-1")).isEmpty();
+	}
+
+	@Test
 	void deletingAJobsModelRemovesItsFinalModelAndCheckpointsWhole() throws IOException {
 		store.save(JOB, 1, model.getBlock(), null, metadata(1));
 		store.saveFinal(JOB, 1, model.getBlock(), metadata(1));

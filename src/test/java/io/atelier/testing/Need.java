@@ -26,7 +26,8 @@ public enum Need {
 
 	MOUNT("mounting a tmpfs (needs root)", null),
 
-	PYTORCH("a Python with torch, safetensors, numpy and pillow, named by ATELIER_PYTHON", PyTorch::isPresent),
+	PYTORCH("a Python with torch, safetensors, numpy and pillow, named by ATELIER_PYTHON, and Debian's "
+			+ "python3-torch 1.13 and python3-pil (apt-get install python3-torch python3-pil)", PyTorch::isPresent),
 
 	POSTGRES("PostgreSQL 15's server binaries (apt-get install postgresql-15)", PostgresServer::isInstalled),
 
