@@ -57,9 +57,24 @@ public final class TrainingRun {
 		this.resume = resume;
 	}
 
-	/** Trains every epoch; returns the final test-set evaluation, or throws {@link CancelledException}. */
+	/**
+	 * The factor of the learning rate the current epoch trains at; DJL's SGD reads it through its
+	 * tracker, Adam is told directly.
+	 */
+	private volatile double rateFactor = 1;
+
+	/**
+	 * Trains every epoch; returns the test-set evaluation of the final model (the last epoch's, or with
+	 * validation the best epoch's on validation), or throws {@link CancelledException}.
+	 */
 	public Evaluation run() {
 		ImageSet train = trainingImages();
+		ImageSet validation = null;
+		if (spec.validationFraction() > 0) {
+			ValidationSplit split = ValidationSplit.of(train, spec.validationFraction(), spec.seed());
+			train = split.train();
+			validation = split.validation();
+		}
 		Architecture architecture = Architecture.byId(spec.architecture()).orElseThrow();
 		Shape inputShape = new Shape(1, train.channels(), train.rows(), train.cols());
 		Optimizer optimizer = optimizer();
@@ -73,34 +88,54 @@ public final class TrainingRun {
 				if (resume != null && optimizer instanceof PyTorchAdam adam) {
 					resume.state().restoreOptimizer(adam, model);
 				}
-				return train(model, trainer, optimizer, train);
+				return train(model, trainer, optimizer, train, validation);
 			}
 		}
 	}
 
-	private Evaluation train(Model model, Trainer trainer, Optimizer optimizer, ImageSet train) {
+	private Evaluation train(Model model, Trainer trainer, Optimizer optimizer, ImageSet train, ImageSet validation) {
 		// Grad mode is thread-local in libtorch and on by default; evaluation must not record graphs.
 		JniUtils.setGradMode(false);
-		Snapshot snapshot = new Snapshot(model, optimizer instanceof PyTorchAdam adam ? adam : null);
+		PyTorchAdam adam = optimizer instanceof PyTorchAdam pyTorchAdam ? pyTorchAdam : null;
+		Snapshot snapshot = new Snapshot(model, adam);
 		TestEvaluator evaluator = new TestEvaluator(dataset.test(), dataset.classNames());
+		TestEvaluator validator = validation == null ? null : new TestEvaluator(validation, dataset.classNames());
 		BatchSource batches = new BatchSource(train, spec.batchSize());
+		BatchAugmenter augmenter = spec.augmentation() == Augmentation.FLIP_CROP
+				? new BatchAugmenter(train.channels(), train.rows(), train.cols(), spec.seed()) : null;
 		int firstEpoch = resume == null ? 1 : resume.epoch();
 		TestEvaluator.Result last = null;
 		EpochResult result = resume == null ? null : resume.previous();
+		BestEpoch best = validation == null ? null : new BestEpoch();
 		for (int epoch = firstEpoch; epoch <= spec.epochs(); epoch++) {
 			boolean resumed = resume != null && epoch == firstEpoch;
-			EpochTotals totals = trainEpoch(trainer, batches, train.count(), epoch,
+			rateFactor = spec.schedule().factor(epoch, spec.epochs());
+			if (adam != null) {
+				adam.scaleLearningRate(rateFactor);
+			}
+			EpochTotals totals = trainEpoch(trainer, batches, augmenter, train.count(), epoch,
 					resumed ? resume.batch() : 0, resumed ? resume.totals() : EpochTotals.NONE, snapshot);
 			long evaluationStart = System.nanoTime();
 			last = evaluator.evaluate(trainer);
 			double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
+			TestEvaluator.Result validated = validator == null ? null : validator.evaluate(trainer);
 			result = new EpochResult(epoch, totals.meanLoss(), totals.accuracy(), last.loss(),
-					last.evaluation().accuracy(), totals.seconds(), evaluationSeconds, totals.imagesPerSecond());
+					last.evaluation().accuracy(), totals.seconds(), evaluationSeconds, totals.imagesPerSecond(),
+					validated == null ? null : validated.loss(),
+					validated == null ? null : validated.evaluation().accuracy());
 			if (!Double.isFinite(result.trainLoss()) || !Double.isFinite(result.testLoss())) {
 				// Parameters that give NaN are no model: nothing is saved, the run ends here.
 				throw new DivergedException(epoch, result.trainLoss(), result.testLoss());
 			}
+			if (best != null) {
+				best.consider(result, model, last);
+			}
 			listener.epochFinished(result, snapshot);
+		}
+		if (best != null && best.result != null) {
+			best.restore(model);
+			result = best.result;
+			last = best.test;
 		}
 		if (last == null) {
 			// Stopped after its last epoch's checkpoint but before its end was recorded.
@@ -110,8 +145,8 @@ public final class TrainingRun {
 		return last.evaluation();
 	}
 
-	private EpochTotals trainEpoch(Trainer trainer, BatchSource batches, int count, int epoch, int firstBatch,
-			EpochTotals sofar, Snapshot snapshot) {
+	private EpochTotals trainEpoch(Trainer trainer, BatchSource batches, BatchAugmenter augmenter, int count,
+			int epoch, int firstBatch, EpochTotals sofar, Snapshot snapshot) {
 		int[] order = BatchSource.order(count, spec.shuffle(), spec.seed(), epoch);
 		EpochTotals totals = sofar;
 		long epochStart = System.nanoTime();
@@ -121,7 +156,8 @@ public final class TrainingRun {
 				throw new CancelledException(epoch, index);
 			}
 			long start = System.nanoTime();
-			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index)) {
+			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index, augmenter,
+					epoch)) {
 				totals = trainBatch(trainer, batch, totals);
 			}
 			listener.batchFinished(epoch, index + 1, batches.batches(), System.nanoTime() - start);
@@ -161,12 +197,54 @@ public final class TrainingRun {
 
 	private Optimizer optimizer() {
 		return switch (spec.optimizer()) {
-			case ADAM -> new PyTorchAdam((float) spec.learningRate());
+			case ADAM -> new PyTorchAdam((float) spec.learningRate(), (float) spec.weightDecay());
 			case SGD -> Optimizer.sgd()
-				.setLearningRateTracker(Tracker.fixed((float) spec.learningRate()))
+				.setLearningRateTracker(spec.schedule() == Schedule.CONSTANT ? Tracker.fixed((float) spec.learningRate())
+						: (Tracker) update -> (float) (spec.learningRate() * rateFactor))
 				.optMomentum((float) spec.momentum())
+				.optWeightDecays((float) spec.weightDecay())
 				.build();
 		};
+	}
+
+	/**
+	 * The parameters of the best epoch on validation so far, kept in memory in DJL's format: batch
+	 * norm's running statistics are parameters too, so they come back with the weights.
+	 */
+	private static final class BestEpoch {
+
+		private EpochResult result;
+
+		private TestEvaluator.Result test;
+
+		private byte[] parameters;
+
+		void consider(EpochResult candidate, Model model, TestEvaluator.Result candidateTest) {
+			if (!candidate.betterOnValidationThan(result)) {
+				return;
+			}
+			result = candidate;
+			test = candidateTest;
+			java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+			try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+				model.getBlock().saveParameters(out);
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+			parameters = bytes.toByteArray();
+		}
+
+		void restore(Model model) {
+			try (java.io.DataInputStream in = new java.io.DataInputStream(
+					new java.io.ByteArrayInputStream(parameters))) {
+				model.getBlock().loadParameters(model.getNDManager(), in);
+			}
+			catch (java.io.IOException | ai.djl.MalformedModelException ex) {
+				throw new IllegalStateException("The best epoch's parameters could not be restored", ex);
+			}
+		}
+
 	}
 
 	/** The model as it stands, and the optimizer whose state can be saved with it (Adam's; else none). */
