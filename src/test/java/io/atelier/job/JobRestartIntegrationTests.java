@@ -152,7 +152,7 @@ class JobRestartIntegrationTests {
 	private String stopWithinEpochTwo(Path fixtures) {
 		try (ConfigurableApplicationContext context = start(fixtures)) {
 			JobService service = context.getBean(JobService.class);
-			String running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null))
+			String running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null, null, null, null, null))
 				.id();
 			await().atMost(Duration.ofMinutes(2)).until(() -> {
 				JobView job = service.find(running).orElseThrow();
@@ -199,7 +199,7 @@ class JobRestartIntegrationTests {
 	}
 
 	private static Hyperparameters hyperparameters(int epochs) {
-		return new Hyperparameters(null, null, epochs, 50, null, null, null, null, null, null);
+		return new Hyperparameters(null, null, epochs, 50, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	private static void awaitState(JobService service, String id, JobState state) {
