@@ -46,7 +46,37 @@ class Network(nn.Module):
         return self.out(F.relu(self.fc2(F.relu(self.fc1(t)))))
 
 
-ARCHITECTURES = {"seed-cnn": Network}
+class CnnBn(nn.Module):
+    """Architecture `cnn-bn`, for any input of at least 4x4: its state_dict keys are what Atelier exports.
+
+    PyTorch's BatchNorm2d also keeps `num_batches_tracked`, which only matters with momentum=None;
+    Atelier has no such counter, so a file without it loads strictly (it is filled in as 0).
+    """
+
+    def __init__(self, classes=10, channels=1, height=28, width=28):
+        super().__init__()
+        layers = []
+        for out in (16, 32):
+            for _ in range(2):
+                layers += [nn.Conv2d(channels, out, 3, padding=1, bias=False), nn.BatchNorm2d(out), nn.ReLU()]
+                channels = out
+            layers += [nn.MaxPool2d(2, 2), nn.Dropout(0.25)]
+        layers += [nn.Flatten(), nn.Linear(32 * (height // 2 // 2) * (width // 2 // 2), 128), nn.ReLU(),
+                   nn.Dropout(0.5), nn.Linear(128, classes)]
+        self.layers = nn.Sequential(*layers)
+        self._register_load_state_dict_pre_hook(CnnBn._without_batch_counts)
+
+    @staticmethod
+    def _without_batch_counts(state_dict, prefix, *args):
+        for name, module in state_dict.copy().items():
+            if name.endswith(".running_mean"):
+                state_dict.setdefault(name[:-len("running_mean")] + "num_batches_tracked", torch.tensor(0))
+
+    def forward(self, t):
+        return self.layers(t)
+
+
+ARCHITECTURES = {"seed-cnn": Network, "cnn-bn": CnnBn}
 
 
 def load(weights):
