@@ -137,7 +137,7 @@ class TrainingRunTests {
 	}
 
 	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
-	private static final class Saved implements TrainingRun.State {
+	static final class Saved implements TrainingRun.State {
 
 		TrainingRun.Resume resume;
 
