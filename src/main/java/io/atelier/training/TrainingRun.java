@@ -158,18 +158,32 @@ public final class TrainingRun {
 			long start = System.nanoTime();
 			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index, augmenter,
 					epoch)) {
-				totals = trainBatch(trainer, batch, totals);
+				totals = trainBatch(trainer, batch, totals, dropoutSeed(epoch, index));
 			}
 			listener.batchFinished(epoch, index + 1, batches.batches(), System.nanoTime() - start);
 		}
 		return totals.plusSeconds((System.nanoTime() - epochStart) / 1e9);
 	}
 
-	private static EpochTotals trainBatch(Trainer trainer, Batch batch, EpochTotals totals) {
+	/**
+	 * Dropout draws from libtorch's process-wide generator. Seeding it from the job's seed, the epoch
+	 * and the batch, while holding the lock every training forward pass takes, makes a batch's masks
+	 * independent of what ran before, so a resumed run drops the same units. The seed network has no
+	 * dropout and is left as it always ran.
+	 */
+	private long dropoutSeed(int epoch, int batch) {
+		return Architecture.SEED_CNN.id().equals(spec.architecture()) ? -1
+				: (spec.seed() * 1_000_003L + epoch) * 1_000_033L + batch;
+	}
+
+	private static EpochTotals trainBatch(Trainer trainer, Batch batch, EpochTotals totals, long dropoutSeed) {
 		NDArray logits;
 		NDArray loss;
 		GRADIENT_COLLECTION.lock();
 		try (GradientCollector collector = trainer.newGradientCollector()) {
+			if (dropoutSeed >= 0) {
+				JniUtils.setSeed(dropoutSeed);
+			}
 			logits = trainer.forward(batch.getData()).singletonOrThrow();
 			loss = trainer.getLoss().evaluate(batch.getLabels(), new NDList(logits));
 			collector.backward(loss);
