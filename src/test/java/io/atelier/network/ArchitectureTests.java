@@ -90,7 +90,8 @@ class ArchitectureTests {
 	void knowsArchitecturesByTheirIds() {
 		assertThat(Architecture.byId("seed-cnn")).contains(Architecture.SEED_CNN);
 		assertThat(Architecture.byId("resnet")).isEmpty();
-		assertThat(Architecture.ids()).containsExactly("seed-cnn");
+		assertThat(Architecture.byId("cnn-bn")).contains(Architecture.CNN_BN);
+		assertThat(Architecture.ids()).containsExactly("seed-cnn", "cnn-bn");
 	}
 
 	@Test
