@@ -10,6 +10,9 @@ usage: python atelier_reference.py build PREFIX IMAGES_DIR OUT.json
   builds a `Network` in PyTorch, saves its state_dict as PREFIX.safetensors (no metadata, as a PyTorch
   user would) and, for the error cases, PREFIX-missing (no fc2.bias), PREFIX-extra (an fc3.weight too),
   PREFIX-misshapen (5 classes) and PREFIX-float64; writes its probabilities for the PNGs in IMAGES_DIR.
+usage: python atelier_reference.py build-cnn-bn PREFIX IMAGES_DIR OUT.json
+  the same for a `CnnBn` whose batch norms ran over IMAGES_DIR in training mode (running statistics and
+  int64 num_batches_tracked as PyTorch saves them), and PREFIX-float-count with a float batch count.
 needs: torch, safetensors, numpy, pillow
 """
 import json
@@ -47,10 +50,8 @@ class Network(nn.Module):
 
 
 class CnnBn(nn.Module):
-    """Architecture `cnn-bn`, for any input of at least 4x4: its state_dict keys are what Atelier exports.
-
-    PyTorch's BatchNorm2d also keeps `num_batches_tracked`, which only matters with momentum=None;
-    Atelier has no such counter, so a file without it loads strictly (it is filled in as 0).
+    """Architecture `cnn-bn`, for any input of at least 4x4: its state_dict is what Atelier exports,
+    batch norm's int64 `num_batches_tracked` included (Atelier exports 0: it only matters with momentum=None).
     """
 
     def __init__(self, classes=10, channels=1, height=28, width=28):
@@ -64,13 +65,6 @@ class CnnBn(nn.Module):
         layers += [nn.Flatten(), nn.Linear(32 * (height // 2 // 2) * (width // 2 // 2), 128), nn.ReLU(),
                    nn.Dropout(0.5), nn.Linear(128, classes)]
         self.layers = nn.Sequential(*layers)
-        self._register_load_state_dict_pre_hook(CnnBn._without_batch_counts)
-
-    @staticmethod
-    def _without_batch_counts(state_dict, prefix, *args):
-        for name, module in state_dict.copy().items():
-            if name.endswith(".running_mean"):
-                state_dict.setdefault(name[:-len("running_mean")] + "num_batches_tracked", torch.tensor(0))
 
     def forward(self, t):
         return self.layers(t)
@@ -130,10 +124,31 @@ def build(prefix, directory, out):
         json.dump({"probabilities": probabilities.tolist()}, f)
 
 
+def build_cnn_bn(prefix, directory, out):
+    """A `CnnBn` whose batch norms have seen data: running statistics away from 0 and 1, and batch counts."""
+    torch.manual_seed(13)
+    network = CnnBn()
+    x = images(directory, FASHION_MNIST_INPUT)
+    with torch.no_grad():
+        for start in range(0, len(x), 100):
+            network(x[start:start + 100])  # training mode: only the running statistics and counts change
+    network.eval()
+    state = {name: tensor.contiguous() for name, tensor in network.state_dict().items()}
+    assert state["layers.1.num_batches_tracked"].dtype == torch.int64 and state["layers.1.num_batches_tracked"] > 0
+    save_file(state, prefix + ".safetensors")
+    save_file(dict(state, **{"layers.1.num_batches_tracked": torch.tensor(1.5)}), prefix + "-float-count.safetensors")
+    with torch.inference_mode():
+        probabilities = F.softmax(network(x), dim=1)
+    with open(out, "w") as f:
+        json.dump({"probabilities": probabilities.tolist()}, f)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "predict":
         predict(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "build":
         build(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "build-cnn-bn":
+        build_cnn_bn(*sys.argv[2:])
     else:
         sys.exit(__doc__)

@@ -51,6 +51,17 @@ public enum Architecture {
 	}
 
 	/**
+	 * The int64 {@code num_batches_tracked} buffers of the reference module's batch norms, which DJL does
+	 * not keep: PyTorch reads them only with {@code momentum=None}, and the reference module uses 0.1.
+	 */
+	public List<String> batchCounters() {
+		return switch (this) {
+			case SEED_CNN -> List.of();
+			case CNN_BN -> CnnBn.BATCH_COUNTERS;
+		};
+	}
+
+	/**
 	 * The smallest height and width of the images it takes: what is left after its convolutions and
 	 * poolings must be a pixel at least.
 	 */

@@ -2,6 +2,7 @@ package io.atelier.network;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.types.Shape;
@@ -37,6 +38,12 @@ final class CnnBn {
 	private static final int HIDDEN = 128;
 
 	static final Map<String, String> STATE_DICT_NAMES = stateDictNames();
+
+	static final List<String> BATCH_COUNTERS = STATE_DICT_NAMES.values()
+		.stream()
+		.filter(name -> name.endsWith(".running_var"))
+		.map(name -> name.replace(".running_var", ".num_batches_tracked"))
+		.toList();
 
 	private CnnBn() {
 	}

@@ -113,13 +113,16 @@ class ArchitectureTests {
 
 	@Test
 	void cnnBnNamesItsParametersAsItsPyTorchReferenceModule() {
-		// The keys of CnnBn().state_dict() in src/test/python/atelier_reference.py, num_batches_tracked aside.
+		// The keys of CnnBn().state_dict() in src/test/python/atelier_reference.py: parameters, then batch counts.
 		assertThat(Architecture.CNN_BN.stateDictNames().values()).containsExactly("layers.0.weight",
 				"layers.1.weight", "layers.1.bias", "layers.1.running_mean", "layers.1.running_var", "layers.3.weight",
 				"layers.4.weight", "layers.4.bias", "layers.4.running_mean", "layers.4.running_var", "layers.8.weight",
 				"layers.9.weight", "layers.9.bias", "layers.9.running_mean", "layers.9.running_var",
 				"layers.11.weight", "layers.12.weight", "layers.12.bias", "layers.12.running_mean",
 				"layers.12.running_var", "layers.17.weight", "layers.17.bias", "layers.20.weight", "layers.20.bias");
+		assertThat(Architecture.CNN_BN.batchCounters()).containsExactly("layers.1.num_batches_tracked",
+				"layers.4.num_batches_tracked", "layers.9.num_batches_tracked", "layers.12.num_batches_tracked");
+		assertThat(Architecture.SEED_CNN.batchCounters()).isEmpty();
 		try (Model model = Architecture.CNN_BN.newModel(10, INPUT, 0)) {
 			assertThat(model.getBlock().getParameters().keys())
 				.containsExactlyElementsOf(Architecture.CNN_BN.stateDictNames().keySet());
