@@ -203,6 +203,12 @@ class JobRunner {
 		}
 
 		@Override
+		public void bestEpoch(EpochResult result, TrainingRun.Snapshot snapshot) {
+			requireLease();
+			store.saveBest(id, snapshot.model().getBlock(), metadata(result.epoch(), json.convertValue(result, MAP)));
+		}
+
+		@Override
 		public void epochFinished(EpochResult result, TrainingRun.Snapshot snapshot) {
 			requireLease();
 			store.save(id, snapshot.model().getBlock(), optimizerState(snapshot),

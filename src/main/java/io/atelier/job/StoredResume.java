@@ -27,10 +27,13 @@ final class StoredResume implements TrainingRun.State {
 
 	private final boolean resumePoint;
 
-	private StoredResume(Checkpoint checkpoint, CheckpointStore store, boolean resumePoint) {
+	private final JsonMapper json;
+
+	private StoredResume(Checkpoint checkpoint, CheckpointStore store, boolean resumePoint, JsonMapper json) {
 		this.checkpoint = checkpoint;
 		this.store = store;
 		this.resumePoint = resumePoint;
+		this.json = json;
 	}
 
 	/** Where a job would continue: its resume point, else its last epoch checkpoint; empty for a fresh job. */
@@ -49,14 +52,14 @@ final class StoredResume implements TrainingRun.State {
 	private static Optional<TrainingRun.Resume> within(Checkpoint point, CheckpointStore store, JsonMapper json) {
 		return store.metadata(point)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch(),
-					json.convertValue(metadata.metrics(), EpochTotals.class), null, new StoredResume(point, store, true)));
+					json.convertValue(metadata.metrics(), EpochTotals.class), null, new StoredResume(point, store, true, json)));
 	}
 
 	/** From an epoch checkpoint: the next epoch, from its first batch. */
 	private static Optional<TrainingRun.Resume> after(Checkpoint last, CheckpointStore store, JsonMapper json) {
 		return store.metadata(last)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch() + 1, EpochTotals.NONE,
-					json.convertValue(metadata.metrics(), EpochResult.class), new StoredResume(last, store, false)));
+					json.convertValue(metadata.metrics(), EpochResult.class), new StoredResume(last, store, false, json)));
 	}
 
 	/** In words, for the job's record of resumptions. */
@@ -81,6 +84,21 @@ final class StoredResume implements TrainingRun.State {
 						checkpoint.jobId());
 			}
 		});
+	}
+
+	/**
+	 * The best epoch on validation kept on the volume. One that cannot be read fails the job, as an
+	 * epoch checkpoint would: ending on another epoch would break the promise of the best.
+	 */
+	@Override
+	public Optional<TrainingRun.BestSoFar> best() {
+		return store.best(checkpoint.jobId())
+			.map(best -> new TrainingRun.BestSoFar(
+					json.convertValue(store.metadata(best)
+						.orElseThrow(() -> new IllegalStateException("The best epoch of job " + checkpoint.jobId()
+								+ " is kept but its metadata cannot be read"))
+						.metrics(), EpochResult.class),
+					store.parameterBytes(best)));
 	}
 
 	/** A resume point that fails to load is given up for the last epoch; an epoch checkpoint's failure is the job's. */

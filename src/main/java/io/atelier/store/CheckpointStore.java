@@ -56,6 +56,8 @@ public class CheckpointStore {
 
 	private static final String MODEL = "model";
 
+	private static final String BEST = "best";
+
 	private static final Pattern EPOCH_SET = Pattern.compile("epoch-(\\d{4,})");
 
 	/** {@code jobs/<job>/model} and {@code imported/<id>}, with the id as the group. */
@@ -113,6 +115,35 @@ public class CheckpointStore {
 		return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
 	}
 
+	/**
+	 * Writes the parameters of a job's best epoch on validation so far, in {@code jobs/<job>/best/},
+	 * replacing the one before: pruning may remove its epoch checkpoint, and a resumed job must still
+	 * end on it. It stays until the model is deleted, since a job may stop again before its final model
+	 * is recorded as its outcome.
+	 */
+	public Checkpoint saveBest(String jobId, Block block, CheckpointMetadata metadata) {
+		String set = job(jobId) + "/" + BEST;
+		write(set, block, null, metadata);
+		return read(jobId, set, false).orElseThrow();
+	}
+
+	public Optional<Checkpoint> best(String jobId) {
+		return read(jobId, job(jobId) + "/" + BEST, false);
+	}
+
+	/** A checkpoint's parameters as they are stored, in DJL's format, for a block to load later. */
+	public byte[] parameterBytes(Checkpoint checkpoint) {
+		String key = checkpoint.location() + "/" + PARAMETERS;
+		AtomicReference<byte[]> bytes = new AtomicReference<>();
+		try {
+			objects.read(key, in -> bytes.set(in.readAllBytes()));
+		}
+		catch (IOException ex) {
+			throw cannotLoad("parameters", key, ex);
+		}
+		return bytes.get();
+	}
+
 	/** Writes a job's final model, kept whatever pruning does. */
 	public Checkpoint saveFinal(String jobId, Block block, CheckpointMetadata metadata) {
 		String set = job(jobId) + "/" + MODEL;
@@ -166,7 +197,7 @@ public class CheckpointStore {
 	 */
 	public void deleteModel(String modelId) {
 		List<String> sets = new ArrayList<>(List.of(imported(modelId), job(modelId) + "/" + MODEL,
-				job(modelId) + "/" + RESUME));
+				job(modelId) + "/" + RESUME, job(modelId) + "/" + BEST));
 		sets.addAll(sets(checkpoints(modelId)).keySet());
 		for (String set : sets) {
 			try {

@@ -1,5 +1,6 @@
 package io.atelier.training;
 
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -106,7 +107,8 @@ public final class TrainingRun {
 		int firstEpoch = resume == null ? 1 : resume.epoch();
 		TestEvaluator.Result last = null;
 		EpochResult result = resume == null ? null : resume.previous();
-		BestEpoch best = validation == null ? null : new BestEpoch();
+		BestEpoch best = validation == null ? null
+				: new BestEpoch(resume == null ? null : resume.state().best().orElse(null));
 		for (int epoch = firstEpoch; epoch <= spec.epochs(); epoch++) {
 			boolean resumed = resume != null && epoch == firstEpoch;
 			rateFactor = spec.schedule().factor(epoch, spec.epochs());
@@ -127,8 +129,9 @@ public final class TrainingRun {
 				// Parameters that give NaN are no model: nothing is saved, the run ends here.
 				throw new DivergedException(epoch, result.trainLoss(), result.testLoss());
 			}
-			if (best != null) {
-				best.consider(result, model, last);
+			// The best is kept before the epoch's checkpoint: a run resumed after that checkpoint must find it.
+			if (best != null && best.consider(result, model, last)) {
+				listener.bestEpoch(result, snapshot);
 			}
 			listener.epochFinished(result, snapshot);
 		}
@@ -138,7 +141,8 @@ public final class TrainingRun {
 			last = best.test;
 		}
 		if (last == null) {
-			// Stopped after its last epoch's checkpoint but before its end was recorded.
+			// Stopped after its last epoch's checkpoint but before its end was recorded, or the best epoch
+			// came from before a restart: its test evaluation is made again, with its parameters.
 			last = evaluator.evaluate(trainer);
 		}
 		listener.trainingFinished(result, snapshot);
@@ -223,7 +227,8 @@ public final class TrainingRun {
 
 	/**
 	 * The parameters of the best epoch on validation so far, kept in memory in DJL's format: batch
-	 * norm's running statistics are parameters too, so they come back with the weights.
+	 * norm's running statistics are parameters too, so they come back with the weights. A resumed run
+	 * starts from the best its earlier attempts kept, whose test evaluation is not kept with it.
 	 */
 	private static final class BestEpoch {
 
@@ -233,9 +238,17 @@ public final class TrainingRun {
 
 		private byte[] parameters;
 
-		void consider(EpochResult candidate, Model model, TestEvaluator.Result candidateTest) {
+		BestEpoch(BestSoFar earlier) {
+			if (earlier != null) {
+				result = earlier.result();
+				parameters = earlier.parameters();
+			}
+		}
+
+		/** Keeps the candidate if it is better than the best so far, and says whether it was. */
+		boolean consider(EpochResult candidate, Model model, TestEvaluator.Result candidateTest) {
 			if (!candidate.betterOnValidationThan(result)) {
-				return;
+				return false;
 			}
 			result = candidate;
 			test = candidateTest;
@@ -247,6 +260,7 @@ public final class TrainingRun {
 				throw new java.io.UncheckedIOException(ex);
 			}
 			parameters = bytes.toByteArray();
+			return true;
 		}
 
 		void restore(Model model) {
@@ -281,12 +295,24 @@ public final class TrainingRun {
 
 	}
 
+	/**
+	 * The best epoch on validation of an earlier attempt, with its parameters in DJL's format.
+	 *
+	 * @param result the epoch as it was reported
+	 * @param parameters as {@code Block.saveParameters} wrote them
+	 */
+	public record BestSoFar(EpochResult result, byte[] parameters) {
+	}
+
 	/** An earlier run's state, wherever it was kept. */
 	public interface State {
 
 		void restoreParameters(Model model);
 
 		void restoreOptimizer(PyTorchAdam optimizer, Model model);
+
+		/** The best epoch on validation the earlier run kept; empty without validation or before any epoch. */
+		Optional<BestSoFar> best();
 
 	}
 
@@ -295,6 +321,12 @@ public final class TrainingRun {
 
 		/** @param nanos how long the batch took, from building it to the optimizer step */
 		void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos);
+
+		/**
+		 * Called with validation when an epoch is the best so far, before {@link #epochFinished}, with the
+		 * model as it stands: kept, it lets a resumed run end on this epoch's parameters.
+		 */
+		void bestEpoch(EpochResult result, Snapshot snapshot);
 
 		/** Called after each epoch with the model as it stands, for a checkpoint. */
 		void epochFinished(EpochResult result, Snapshot snapshot);

@@ -170,6 +170,63 @@ class TrainingOptionsTests {
 	}
 
 	@Test
+	void theBestEpochOnValidationIsKeptAcrossARestartAndTheResumedRunEndsOnIt() {
+		TrainingSpec spec = new TrainingSpec("seed-cnn", 6, 50, 0.05, OptimizerKind.ADAM, 0, 3, true,
+				TrainingSpec.ALL, 0, Schedule.CONSTANT, Augmentation.NONE, 0.2);
+		EpochResult[] wholeFinal = new EpochResult[1];
+		TrainingRunTests.Recording whole = new TrainingRunTests.Recording() {
+			@Override
+			public void trainingFinished(EpochResult last, TrainingRun.Snapshot snapshot) {
+				wholeFinal[0] = last;
+			}
+		};
+		Evaluation uninterrupted = new TrainingRun(spec, SYNTHETIC, whole, () -> false, null).run();
+		assertThat(wholeFinal[0].epoch()).as("the best epoch comes before the last, where the run will stop")
+			.isLessThan(6);
+		assertThat(whole.bests).last().isEqualTo(wholeFinal[0]);
+
+		AtomicBoolean stop = new AtomicBoolean();
+		TrainingRunTests.Saved saved = new TrainingRunTests.Saved();
+		TrainingRunTests.Recording first = new TrainingRunTests.Recording() {
+			@Override
+			public void bestEpoch(EpochResult result, TrainingRun.Snapshot snapshot) {
+				saved.captureBest(result, snapshot);
+			}
+
+			@Override
+			public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
+				stop.set(epoch == 6 && batch == 3);
+			}
+
+			@Override
+			public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
+				saved.capture(epoch, totals, snapshot);
+			}
+		};
+		assertThatThrownBy(() -> new TrainingRun(spec, SYNTHETIC, first, stop::get, null).run())
+			.isInstanceOf(TrainingRun.CancelledException.class);
+		assertThat(saved.best.result().epoch()).isEqualTo(wholeFinal[0].epoch());
+
+		EpochResult[] resumedFinal = new EpochResult[1];
+		double[] resumedTestAccuracy = new double[1];
+		TrainingRunTests.Recording second = new TrainingRunTests.Recording() {
+			@Override
+			public void trainingFinished(EpochResult last, TrainingRun.Snapshot snapshot) {
+				resumedFinal[0] = last;
+				resumedTestAccuracy[0] = accuracyOnTest(snapshot.model());
+			}
+		};
+		Evaluation resumed = new TrainingRun(spec, SYNTHETIC, second, () -> false, saved.resume).run();
+
+		assertThat(second.epochs).extracting(EpochResult::epoch).containsExactly(6);
+		assertThat(resumedFinal[0]).usingRecursiveComparison()
+			.ignoringFields("seconds", "evaluationSeconds", "samplesPerSecond")
+			.isEqualTo(wholeFinal[0]);
+		assertThat(resumedTestAccuracy[0]).isEqualTo(wholeFinal[0].testAccuracy());
+		assertThat(resumed.confusionMatrix()).isDeepEqualTo(uninterrupted.confusionMatrix());
+	}
+
+	@Test
 	void withoutValidationNoValidationMetricsAreReported() {
 		List<EpochResult> seen = new ArrayList<>();
 		new TrainingRun(spec("seed-cnn", 1, 0, Schedule.CONSTANT, Augmentation.NONE, 0), SYNTHETIC,
