@@ -253,6 +253,22 @@ class CheckpointStoreTests {
 	}
 
 	@Test
+	void theBestEpochIsKeptApartFromPruningUntilTheModelIsDeleted() throws IOException {
+		store.saveBest(JOB, model.getBlock(), metadata(1));
+		for (int epoch = 1; epoch <= 4; epoch++) {
+			store.save(JOB, model.getBlock(), null, metadata(epoch));
+		}
+		store.saveFinal(JOB, model.getBlock(), metadata(1));
+
+		Checkpoint best = store.best(JOB).orElseThrow();
+		assertThat(best.epoch()).isEqualTo(1);
+		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(3, 4, 1);
+		assertThat(store.parameterBytes(best)).isEqualTo(content("jobs/job-1/model/parameters.params"));
+		store.deleteModel(JOB);
+		assertThat(store.best(JOB)).isEmpty();
+	}
+
+	@Test
 	void deletingAJobsModelRemovesItsFinalModelAndCheckpointsWhole() throws IOException {
 		store.save(JOB, model.getBlock(), null, metadata(1));
 		store.saveFinal(JOB, model.getBlock(), metadata(1));
