@@ -117,8 +117,9 @@ class JobRestartIntegrationTests {
 	@Test
 	void aJobWithValidationStoppedInItsLastEpochStillEndsOnItsBestEpochAfterTheRestart() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
-		// A rate this high makes later epochs no better than earlier ones, so the best is rarely the last.
-		String running = stopWithin(fixtures, new Hyperparameters(null, null, 3, 25, 0.05, null, null, 3L, null, null,
+		// A rate this high makes later epochs no better than earlier ones, so the best is rarely the last. Batches
+		// of 5 make 80 of them an epoch, so that even a fast machine is still in the last epoch at the stop.
+		String running = stopWithin(fixtures, new Hyperparameters(null, null, 3, 5, 0.05, null, null, 3L, null, null,
 				null, null, null, 0.2), 3, 5);
 		try (java.util.stream.Stream<Path> sets = java.nio.file.Files.list(tmp.resolve("data/jobs/" + running))) {
 			assertThat(sets.map(set -> set.getFileName().toString())).as("the best epoch so far, kept apart")
