@@ -18,7 +18,10 @@ usage: python atelier_reference.py torchscript PREFIX IMAGES_DIR OUT.json
   PREFIX-too-new.pt (PREFIX.pt with its `version` record set to FORMAT_VERSION), PREFIX-new-operator.pt
   (PREFIX.pt calling an operator no PyTorch has yet, aten::reshapf) and PREFIX-pickle.pt (torch.save of
   the state_dict: a zip, but not TorchScript).
-needs: torch, numpy, pillow; safetensors for predict and build
+usage: python atelier_reference.py build-cnn-bn PREFIX IMAGES_DIR OUT.json
+  the same for a `CnnBn` whose batch norms ran over IMAGES_DIR in training mode (running statistics and
+  int64 num_batches_tracked as PyTorch saves them), and PREFIX-float-count with a float batch count.
+needs: torch, numpy, pillow; safetensors for predict, build and build-cnn-bn
 """
 import json
 import os
@@ -53,7 +56,28 @@ class Network(nn.Module):
         return self.out(F.relu(self.fc2(F.relu(self.fc1(t)))))
 
 
-ARCHITECTURES = {"seed-cnn": Network}
+class CnnBn(nn.Module):
+    """Architecture `cnn-bn`, for any input of at least 4x4: its state_dict is what Atelier exports,
+    batch norm's int64 `num_batches_tracked` included (Atelier exports 0: it only matters with momentum=None).
+    """
+
+    def __init__(self, classes=10, channels=1, height=28, width=28):
+        super().__init__()
+        layers = []
+        for out in (16, 32):
+            for _ in range(2):
+                layers += [nn.Conv2d(channels, out, 3, padding=1, bias=False), nn.BatchNorm2d(out), nn.ReLU()]
+                channels = out
+            layers += [nn.MaxPool2d(2, 2), nn.Dropout(0.25)]
+        layers += [nn.Flatten(), nn.Linear(32 * (height // 2 // 2) * (width // 2 // 2), 128), nn.ReLU(),
+                   nn.Dropout(0.5), nn.Linear(128, classes)]
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, t):
+        return self.layers(t)
+
+
+ARCHITECTURES = {"seed-cnn": Network, "cnn-bn": CnnBn}
 
 
 def load(weights):
@@ -158,6 +182,26 @@ def build(prefix, directory, out):
         json.dump({"probabilities": probabilities.tolist()}, f)
 
 
+def build_cnn_bn(prefix, directory, out):
+    """A `CnnBn` whose batch norms have seen data: running statistics away from 0 and 1, and batch counts."""
+    from safetensors.torch import save_file
+    torch.manual_seed(13)
+    network = CnnBn()
+    x = images(directory, FASHION_MNIST_INPUT)
+    with torch.no_grad():
+        for start in range(0, len(x), 100):
+            network(x[start:start + 100])  # training mode: only the running statistics and counts change
+    network.eval()
+    state = {name: tensor.contiguous() for name, tensor in network.state_dict().items()}
+    assert state["layers.1.num_batches_tracked"].dtype == torch.int64 and state["layers.1.num_batches_tracked"] > 0
+    save_file(state, prefix + ".safetensors")
+    save_file(dict(state, **{"layers.1.num_batches_tracked": torch.tensor(1.5)}), prefix + "-float-count.safetensors")
+    with torch.inference_mode():
+        probabilities = F.softmax(network(x), dim=1)
+    with open(out, "w") as f:
+        json.dump({"probabilities": probabilities.tolist()}, f)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "predict":
         predict(*sys.argv[2:])
@@ -165,5 +209,7 @@ if __name__ == "__main__":
         build(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "torchscript":
         torchscript(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "build-cnn-bn":
+        build_cnn_bn(*sys.argv[2:])
     else:
         sys.exit(__doc__)

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Writes a model out in PyTorch's terms: the {@code state_dict} of the architecture's reference
- * module, with what is needed to use it (classes, input) in the file's metadata.
+ * module, with what is needed to use it (classes, input) in the file's metadata. Batch norm's
+ * {@code num_batches_tracked} are there too, so that the module loads with {@code strict=True}.
  */
 @Service
 class ModelExporter {
@@ -75,6 +76,9 @@ class ModelExporter {
 				tensors.add(new Safetensors.Tensor(names.get(parameter.getKey()), values.getShape().getShape(),
 						values.toFloatArray()));
 			}
+			// Atelier does not count batches; 0 is what a module that never trained holds.
+			architecture.batchCounters()
+				.forEach(counter -> tensors.add(Safetensors.Tensor.int64(counter, new long[0], 0L)));
 			return tensors;
 		}
 	}

@@ -193,7 +193,11 @@ class ModelImporter {
 		}
 	}
 
-	/** Every tensor of the file into its parameter, after every name, dtype, shape and range is checked. */
+	/**
+	 * Every tensor of the file into its parameter, after every name, dtype, shape and range is checked.
+	 * Batch norm's {@code num_batches_tracked}, which PyTorch saves and Atelier does not keep, may be
+	 * there or not; its value is not used.
+	 */
 	private static void loadStateDict(Model model, Architecture architecture, Safetensors.Contents contents) {
 		Map<String, String> names = architecture.stateDictNames();
 		Map<String, Parameter> expected = new LinkedHashMap<>();
@@ -221,8 +225,15 @@ class ModelImporter {
 						+ "] that do not hold its shape within the file", entry.shape(), shape));
 			}
 		});
+		List<String> counters = architecture.batchCounters();
 		contents.tensors().forEach((name, entry) -> {
-			if (!expected.containsKey(name)) {
+			if (counters.contains(name)) {
+				if (!Safetensors.INT64.equals(entry.dtype()) || entry.elements() != 1) {
+					errors.add(tensorError(name, "is " + entry.dtype() + " of shape " + Arrays.toString(entry.shape())
+							+ ", expected one " + Safetensors.INT64 + " (a batch count)", entry.shape(), new long[0]));
+				}
+			}
+			else if (!expected.containsKey(name)) {
 				errors.add(tensorError(name, "is not part of " + architecture.id() + "; shape "
 						+ Arrays.toString(entry.shape()), entry.shape(), null));
 			}

@@ -26,6 +26,8 @@ final class Safetensors {
 
 	static final String FLOAT32 = "F32";
 
+	static final String INT64 = "I64";
+
 	/** The format's own bound on the header, which keeps a hostile length from allocating memory. */
 	private static final long MAX_HEADER = 100L * 1024 * 1024;
 
@@ -123,8 +125,31 @@ final class Safetensors {
 		return new Entry(tensor.path("dtype").asString(), dimensions, offsets.get(0).asLong(), offsets.get(1).asLong());
 	}
 
-	/** A float32 tensor by its name in the file. */
-	record Tensor(String name, long[] shape, float[] values) {
+	/** A tensor by its name in the file, its values as little-endian bytes of its dtype. */
+	record Tensor(String name, String dtype, long[] shape, byte[] data) {
+
+		/** A float32 tensor. */
+		Tensor(String name, long[] shape, float[] values) {
+			this(name, FLOAT32, shape, bytes(values));
+		}
+
+		/** An int64 tensor, such as batch norm's {@code num_batches_tracked} (shape {@code []}, one value). */
+		static Tensor int64(String name, long[] shape, long... values) {
+			return new Tensor(name, INT64, shape, bytes(values));
+		}
+
+		private static byte[] bytes(float[] values) {
+			ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+			bytes.asFloatBuffer().put(values);
+			return bytes.array();
+		}
+
+		private static byte[] bytes(long[] values) {
+			ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+			bytes.asLongBuffer().put(values);
+			return bytes.array();
+		}
+
 	}
 
 	static void write(OutputStream out, List<Tensor> tensors, Map<String, String> metadata, JsonMapper json)
@@ -133,18 +158,16 @@ final class Safetensors {
 		header.put(METADATA, metadata);
 		long offset = 0;
 		for (Tensor tensor : tensors) {
-			long end = offset + (long) tensor.values().length * Float.BYTES;
+			long end = offset + tensor.data().length;
 			header.put(tensor.name(),
-					Map.of("dtype", FLOAT32, "shape", tensor.shape(), "data_offsets", new long[] { offset, end }));
+					Map.of("dtype", tensor.dtype(), "shape", tensor.shape(), "data_offsets", new long[] { offset, end }));
 			offset = end;
 		}
 		byte[] headerBytes = alignedHeader(json.writeValueAsString(header));
 		out.write(ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
 		out.write(headerBytes);
 		for (Tensor tensor : tensors) {
-			ByteBuffer data = ByteBuffer.allocate(tensor.values().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-			data.asFloatBuffer().put(tensor.values());
-			out.write(data.array());
+			out.write(tensor.data());
 		}
 	}
 

@@ -61,6 +61,15 @@ class JobAdmission {
 					"epochs x training images = " + images + ", more than the " + properties.maxTrainingImages()
 							+ " one job may train on (atelier.jobs.max-training-images)");
 		}
+		if (hyperparameters.validationFraction() != null) {
+			long trained = Math.min(hyperparameters.spec().trainLimit(), available);
+			long held = Math.round(trained * hyperparameters.validationFraction());
+			if (held < 1 || held >= trained) {
+				throw new InvalidJobException(HttpStatus.BAD_REQUEST, INVALID, "validationFraction",
+						hyperparameters.validationFraction(), "Holds out " + held + " of the " + trained
+								+ " training images; at least one must be held out and one left to train on");
+			}
+		}
 		return hyperparameters;
 	}
 

@@ -83,11 +83,11 @@ class JobRepository {
 	/** Records a finished epoch, if the attempt still holds the job; false if it does not. */
 	boolean addEpoch(Lease lease, EpochResult epoch) {
 		return jdbc.sql("INSERT INTO job_epochs (job_id, epoch, train_loss, train_accuracy, test_loss, test_accuracy, "
-				+ "seconds, evaluation_seconds, samples_per_second) SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM jobs "
-				+ "WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+				+ "seconds, evaluation_seconds, samples_per_second, validation_loss, validation_accuracy) "
+				+ "SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM jobs WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
 			.params(epoch.epoch(), epoch.trainLoss(), epoch.trainAccuracy(), epoch.testLoss(), epoch.testAccuracy(),
-					epoch.seconds(), epoch.evaluationSeconds(), epoch.samplesPerSecond(), lease.jobId(),
-					lease.attempt())
+					epoch.seconds(), epoch.evaluationSeconds(), epoch.samplesPerSecond(), epoch.validationLoss(),
+					epoch.validationAccuracy(), lease.jobId(), lease.attempt())
 			.update() == 1;
 	}
 
@@ -109,11 +109,19 @@ class JobRepository {
 			.update() == 1;
 	}
 
+	/** Points the job at its best epoch on validation so far, as the attempt that holds it; false if it no longer does. */
+	boolean pointToBest(Lease lease, String location) {
+		return jdbc.sql("UPDATE jobs SET best_location = ? WHERE id = ? AND attempt = ? AND state = 'RUNNING'")
+			.params(location, lease.jobId(), lease.attempt())
+			.update() == 1;
+	}
+
 	/** Where the job continues from, as far as its record says. */
 	ResumeLocations resumeLocations(String id) {
-		return jdbc.sql("SELECT checkpoint_location, resume_location FROM jobs WHERE id = ?")
+		return jdbc.sql("SELECT checkpoint_location, resume_location, best_location FROM jobs WHERE id = ?")
 			.param(id)
-			.query((rs, n) -> new ResumeLocations(rs.getString("checkpoint_location"), rs.getString("resume_location")))
+			.query((rs, n) -> new ResumeLocations(rs.getString("checkpoint_location"), rs.getString("resume_location"),
+					rs.getString("best_location")))
 			.optional()
 			.orElse(ResumeLocations.NONE);
 	}
@@ -271,7 +279,9 @@ class JobRepository {
 			.query((rs, n) -> new Row(rs.getString("job_id"),
 					new EpochResult(rs.getInt("epoch"), rs.getDouble("train_loss"), rs.getDouble("train_accuracy"),
 							rs.getDouble("test_loss"), rs.getDouble("test_accuracy"), rs.getDouble("seconds"),
-							rs.getDouble("evaluation_seconds"), rs.getDouble("samples_per_second"))))
+							rs.getDouble("evaluation_seconds"), rs.getDouble("samples_per_second"),
+							rs.getObject("validation_loss", Double.class),
+							rs.getObject("validation_accuracy", Double.class))))
 			.list()
 			.stream()
 			.collect(Collectors.groupingBy(Row::jobId, Collectors.mapping(Row::epoch, Collectors.toList())));

@@ -85,7 +85,7 @@ class JobRunner {
 			// the lease is ours.
 			ResumeLocations locations = jobs.resumeLocations(id);
 			store.removeIncomplete(id);
-			store.removeUncommitted(id, locations.checkpoint(), locations.resumePoint());
+			store.removeUncommitted(id, locations.checkpoint(), locations.resumePoint(), locations.best());
 			TrainingRun.Resume resume = StoredResume.latest(id, locations, store, json).orElse(null);
 			if (claim.resumed()) {
 				recordResumption(claim, resume);
@@ -208,6 +208,15 @@ class JobRunner {
 			Progress now = progress.progress();
 			metrics.progress(id, epoch, now.fraction());
 			events.progress(id, now);
+		}
+
+		@Override
+		public void bestEpoch(EpochResult result, TrainingRun.Snapshot snapshot) {
+			requireLease();
+			Checkpoint best = store.saveBest(id, lease.attempt(), snapshot.model().getBlock(),
+					metadata(result.epoch(), json.convertValue(result, MAP)));
+			fenced(jobs.pointToBest(lease, best.location()));
+			store.pruneBest(id, best);
 		}
 
 		@Override

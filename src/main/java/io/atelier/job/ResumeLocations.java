@@ -6,13 +6,14 @@ package io.atelier.job;
  *
  * @param checkpoint its newest epoch checkpoint
  * @param resumePoint where it stopped within the epoch after that one, at a shutdown
+ * @param best its best epoch on validation so far, when it holds some out
  */
-record ResumeLocations(String checkpoint, String resumePoint) {
+record ResumeLocations(String checkpoint, String resumePoint, String best) {
 
-	static final ResumeLocations NONE = new ResumeLocations(null, null);
+	static final ResumeLocations NONE = new ResumeLocations(null, null, null);
 
 	boolean none() {
-		return checkpoint == null && resumePoint == null;
+		return checkpoint == null && resumePoint == null && best == null;
 	}
 
 }

@@ -27,10 +27,17 @@ final class StoredResume implements TrainingRun.State {
 
 	private final boolean resumePoint;
 
-	private StoredResume(Checkpoint checkpoint, CheckpointStore store, boolean resumePoint) {
+	private final JsonMapper json;
+
+	private final String best;
+
+	private StoredResume(Checkpoint checkpoint, CheckpointStore store, boolean resumePoint, JsonMapper json,
+			String best) {
 		this.checkpoint = checkpoint;
 		this.store = store;
 		this.resumePoint = resumePoint;
+		this.json = json;
+		this.best = best;
 	}
 
 	/**
@@ -42,7 +49,7 @@ final class StoredResume implements TrainingRun.State {
 			JsonMapper json) {
 		Optional<Checkpoint> point = locations.none() ? store.resumePoint(jobId)
 				: Optional.ofNullable(locations.resumePoint()).flatMap(location -> store.at(jobId, location));
-		return point.flatMap(found -> within(found, store, json))
+		return point.flatMap(found -> within(found, store, json, locations.best()))
 			.or(() -> afterLastEpoch(jobId, locations, store, json));
 	}
 
@@ -51,21 +58,25 @@ final class StoredResume implements TrainingRun.State {
 			JsonMapper json) {
 		Optional<Checkpoint> last = locations.none() ? store.lastEpoch(jobId)
 				: Optional.ofNullable(locations.checkpoint()).flatMap(location -> store.at(jobId, location));
-		return last.flatMap(found -> after(found, store, json));
+		return last.flatMap(found -> after(found, store, json, locations.best()));
 	}
 
 	/** From a resume point: the same epoch, after the batches its totals count. */
-	private static Optional<TrainingRun.Resume> within(Checkpoint point, CheckpointStore store, JsonMapper json) {
+	private static Optional<TrainingRun.Resume> within(Checkpoint point, CheckpointStore store, JsonMapper json,
+			String best) {
 		return store.metadata(point)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch(),
-					json.convertValue(metadata.metrics(), EpochTotals.class), null, new StoredResume(point, store, true)));
+					json.convertValue(metadata.metrics(), EpochTotals.class), null,
+					new StoredResume(point, store, true, json, best)));
 	}
 
 	/** From an epoch checkpoint: the next epoch, from its first batch. */
-	private static Optional<TrainingRun.Resume> after(Checkpoint last, CheckpointStore store, JsonMapper json) {
+	private static Optional<TrainingRun.Resume> after(Checkpoint last, CheckpointStore store, JsonMapper json,
+			String best) {
 		return store.metadata(last)
 			.map(metadata -> new TrainingRun.Resume(metadata.epoch() + 1, EpochTotals.NONE,
-					json.convertValue(metadata.metrics(), EpochResult.class), new StoredResume(last, store, false)));
+					json.convertValue(metadata.metrics(), EpochResult.class),
+					new StoredResume(last, store, false, json, best)));
 	}
 
 	/** In words, for the job's record of resumptions. */
@@ -90,6 +101,26 @@ final class StoredResume implements TrainingRun.State {
 						checkpoint.jobId());
 			}
 		});
+	}
+
+	/**
+	 * The best epoch on validation that the job's record points to. One that cannot be read fails the job, as an
+	 * epoch checkpoint would: ending on another epoch would break the promise of the best.
+	 */
+	@Override
+	public Optional<TrainingRun.BestSoFar> best() {
+		if (best == null) {
+			return Optional.empty();
+		}
+		String jobId = checkpoint.jobId();
+		return Optional.of(store.at(jobId, best)
+			.orElseThrow(() -> new IllegalStateException("The best epoch of job " + jobId + " is not in the store")))
+			.map(kept -> new TrainingRun.BestSoFar(
+					json.convertValue(store.metadata(kept)
+						.orElseThrow(() -> new IllegalStateException("The best epoch of job " + checkpoint.jobId()
+								+ " is kept but its metadata cannot be read"))
+						.metrics(), EpochResult.class),
+					store.parameterBytes(kept)));
 	}
 
 	/** A resume point that fails to load is given up for the last epoch; an epoch checkpoint's failure is the job's. */

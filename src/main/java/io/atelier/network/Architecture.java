@@ -15,7 +15,9 @@ import ai.djl.nn.Parameter;
  */
 public enum Architecture {
 
-	SEED_CNN(SeedCnn.NAME);
+	SEED_CNN(SeedCnn.NAME),
+
+	CNN_BN(CnnBn.NAME);
 
 	private static final String ENGINE = "PyTorch";
 
@@ -44,16 +46,29 @@ public enum Architecture {
 	public Map<String, String> stateDictNames() {
 		return switch (this) {
 			case SEED_CNN -> SeedCnn.STATE_DICT_NAMES;
+			case CNN_BN -> CnnBn.STATE_DICT_NAMES;
 		};
 	}
 
 	/**
-	 * The smallest height and width of the images it takes: each 5×5 convolution (no padding) takes 4
-	 * pixels and each pooling halves, and what is left must be a pixel at least.
+	 * The int64 {@code num_batches_tracked} buffers of the reference module's batch norms, which DJL does
+	 * not keep: PyTorch reads them only with {@code momentum=None}, and the reference module uses 0.1.
+	 */
+	public List<String> batchCounters() {
+		return switch (this) {
+			case SEED_CNN -> List.of();
+			case CNN_BN -> CnnBn.BATCH_COUNTERS;
+		};
+	}
+
+	/**
+	 * The smallest height and width of the images it takes: what is left after its convolutions and
+	 * poolings must be a pixel at least.
 	 */
 	public int minimumSide() {
 		return switch (this) {
 			case SEED_CNN -> SeedCnn.MINIMUM_SIDE;
+			case CNN_BN -> CnnBn.MINIMUM_SIDE;
 		};
 	}
 
@@ -61,6 +76,7 @@ public enum Architecture {
 	public Block newBlock(int classes) {
 		return switch (this) {
 			case SEED_CNN -> SeedCnn.create(classes);
+			case CNN_BN -> CnnBn.create(classes);
 		};
 	}
 

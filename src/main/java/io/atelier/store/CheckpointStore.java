@@ -63,11 +63,16 @@ public class CheckpointStore {
 
 	private static final String MODEL = "model";
 
+	private static final String BEST = "best";
+
 	/** An epoch's set as versions before attempts were named wrote it. */
 	private static final Pattern EPOCH_SET = Pattern.compile("epoch-(\\d{4,})");
 
 	/** Any epoch's set, with the attempt that wrote it, if named. */
 	private static final Pattern ANY_EPOCH_SET = Pattern.compile("epoch-(\\d{4,})(?:-a(\\d+))?");
+
+	/** A best epoch's set, with its epoch and attempt. */
+	private static final Pattern BEST_SET = Pattern.compile(BEST + "-(\\d{4,})-a(\\d+)");
 
 	/** Any resume point or final model set of a job, with its attempt, if named. */
 	private static final Pattern ANY_JOB_SET = Pattern.compile("(" + RESUME + "|" + MODEL + ")(?:-a(\\d+))?");
@@ -136,6 +141,40 @@ public class CheckpointStore {
 		return checkpoints.isEmpty() ? Optional.empty() : Optional.of(checkpoints.get(checkpoints.size() - 1));
 	}
 
+	/**
+	 * Writes the parameters of a job's best epoch on validation so far, {@code jobs/<job>/best-0003-a2/}:
+	 * pruning may remove its epoch checkpoint, and a resumed job must still end on it. It counts once the
+	 * job's record points to it; then {@link #pruneBest} removes the one before. It stays until the model
+	 * is deleted, since a job may stop again before its final model is recorded as its outcome.
+	 */
+	public Checkpoint saveBest(String jobId, int attempt, Block block, CheckpointMetadata metadata) {
+		String set = job(jobId) + "/" + String.format("%s-%04d-a%d", BEST, metadata.epoch(), attempt);
+		write(set, block, null, metadata);
+		return read(jobId, set, false).orElseThrow();
+	}
+
+	/** Once the job's record points to {@code current}: removes the job's other best-epoch sets. */
+	public void pruneBest(String jobId, Checkpoint current) {
+		for (String set : sets(job(jobId)).keySet()) {
+			if (BEST_SET.matcher(set.substring(job(jobId).length() + 1)).matches() && !set.equals(current.location())) {
+				deleteQuietly(set);
+			}
+		}
+	}
+
+	/** A checkpoint's parameters as they are stored, in DJL's format, for a block to load later. */
+	public byte[] parameterBytes(Checkpoint checkpoint) {
+		String key = checkpoint.location() + "/" + PARAMETERS;
+		AtomicReference<byte[]> bytes = new AtomicReference<>();
+		try {
+			objects.read(key, in -> bytes.set(in.readAllBytes()));
+		}
+		catch (IOException ex) {
+			throw cannotLoad("parameters", key, ex);
+		}
+		return bytes.get();
+	}
+
 	/** Writes a job's final model, kept whatever pruning does; it counts once the catalogue records it. */
 	public Checkpoint saveFinal(String jobId, int attempt, Block block, CheckpointMetadata metadata) {
 		String set = job(jobId) + "/" + MODEL + "-a" + attempt;
@@ -179,20 +218,29 @@ public class CheckpointStore {
 
 	/**
 	 * At a claim: removes the sets that earlier attempts wrote and the job's record never pointed to
-	 * (their resume points and final models, and epoch checkpoints after the one it points to). Sets of
+	 * (their resume points, best epochs and final models, and epoch checkpoints after the one it points to). Sets of
 	 * versions before attempts were named are left: they are found by listing.
 	 */
-	public void removeUncommitted(String jobId, String checkpoint, String resumePoint) {
+	public void removeUncommitted(String jobId, String checkpoint, String resumePoint, String best) {
 		int committedEpoch = checkpoint == null ? 0 : at(jobId, checkpoint).map(Checkpoint::epoch).orElse(0);
 		for (String set : sets(job(jobId)).keySet()) {
-			if (set.equals(checkpoint) || set.equals(resumePoint)) {
+			if (set.equals(checkpoint) || set.equals(resumePoint) || set.equals(best)) {
 				continue;
 			}
-			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
+			String inJob = set.substring(job(jobId).length() + 1);
+			Matcher jobSet = ANY_JOB_SET.matcher(inJob);
 			Matcher epochSet = ANY_EPOCH_SET.matcher(name(set));
-			boolean uncommitted = jobSet.matches() ? jobSet.group(2) != null
-					: epochSet.matches() && epochSet.group(2) != null
-							&& Integer.parseInt(epochSet.group(1)) > committedEpoch;
+			boolean uncommitted;
+			if (BEST_SET.matcher(inJob).matches()) {
+				uncommitted = true;
+			}
+			else if (jobSet.matches()) {
+				uncommitted = jobSet.group(2) != null;
+			}
+			else {
+				uncommitted = epochSet.matches() && epochSet.group(2) != null
+						&& Integer.parseInt(epochSet.group(1)) > committedEpoch;
+			}
 			if (uncommitted) {
 				deleteQuietly(set);
 			}

@@ -65,6 +65,11 @@ final class BatchSource {
 
 	/** Batch {@code index} of {@code order}; closing the batch frees its manager and arrays. */
 	Batch batch(NDManager manager, int[] order, int index) {
+		return batch(manager, order, index, null, 0);
+	}
+
+	/** Batch {@code index} of {@code order} in {@code epoch}, augmented unless {@code augmenter} is null. */
+	Batch batch(NDManager manager, int[] order, int index, BatchAugmenter augmenter, int epoch) {
 		int from = index * batchSize;
 		int size = Math.min(batchSize, order.length - from);
 		int perImage = images.pixelsPerImage();
@@ -73,6 +78,9 @@ final class BatchSource {
 			int image = order[from + i];
 			Preprocessing.scale(images.pixels(), image * perImage, perImage, pixels, i * perImage);
 			labelBytes.putLong(images.label(image));
+		}
+		if (augmenter != null) {
+			augmenter.augment(pixels, size, epoch, index);
 		}
 		pixelBytes.clear();
 		pixelBytes.asFloatBuffer().put(pixels, 0, size * perImage);

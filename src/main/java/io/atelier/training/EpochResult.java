@@ -11,7 +11,27 @@ package io.atelier.training;
  * @param seconds wall time of the training pass alone
  * @param evaluationSeconds wall time of the test-set evaluation
  * @param samplesPerSecond training images per second during the training pass
+ * @param validationLoss mean cross-entropy on the held-out validation images, null without validation
+ * @param validationAccuracy accuracy on the validation images, null without validation
  */
 public record EpochResult(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
-		double seconds, double evaluationSeconds, double samplesPerSecond) {
+		double seconds, double evaluationSeconds, double samplesPerSecond, Double validationLoss,
+		Double validationAccuracy) {
+
+	/** An epoch of a run without validation. */
+	public EpochResult(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+			double seconds, double evaluationSeconds, double samplesPerSecond) {
+		this(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds, evaluationSeconds, samplesPerSecond,
+				null, null);
+	}
+
+	/** Whether this epoch is better on validation than {@code other}: higher accuracy, then lower loss. */
+	boolean betterOnValidationThan(EpochResult other) {
+		if (other == null) {
+			return true;
+		}
+		int byAccuracy = Double.compare(validationAccuracy, other.validationAccuracy);
+		return byAccuracy > 0 || (byAccuracy == 0 && validationLoss < other.validationLoss);
+	}
+
 }

@@ -22,7 +22,12 @@ import ai.djl.util.Pair;
  * epsilon * sqrt(1 - beta2^t) to the same fused native update gives PyTorch's arithmetic.
  * <p>
  * Its state (both moments and the step count of every parameter) can be saved with a checkpoint and
- * restored, so that a resumed job continues exactly where it stopped.
+ * restored, so that a resumed job continues exactly where it stopped. The schedule's factor is not
+ * state: the run sets it from the epoch before the epoch's first step.
+ * <p>
+ * Weight decay is decoupled, as {@code torch.optim.AdamW} does it: before the Adam step each weight is
+ * multiplied by 1 − rate × decay, rather than the decay being added to the gradient (which Adam's
+ * scaling would undo for parameters with large gradients).
  */
 public final class PyTorchAdam extends Optimizer {
 
@@ -36,7 +41,11 @@ public final class PyTorchAdam extends Optimizer {
 
 	private static final int MAX_ARRAY_BYTES = 1 << 30;
 
-	private final float learningRate;
+	private final float baseRate;
+
+	private final float weightDecay;
+
+	private volatile float learningRate;
 
 	private final Map<String, Integer> steps = new ConcurrentHashMap<>();
 
@@ -45,8 +54,23 @@ public final class PyTorchAdam extends Optimizer {
 	private final Map<String, Map<ai.djl.Device, NDArray>> variances = new ConcurrentHashMap<>();
 
 	public PyTorchAdam(float learningRate) {
+		this(learningRate, 0);
+	}
+
+	public PyTorchAdam(float learningRate, float weightDecay) {
 		super(new Builder());
+		this.baseRate = learningRate;
 		this.learningRate = learningRate;
+		this.weightDecay = weightDecay;
+	}
+
+	/** Steps from now on use {@code factor} times the base learning rate. */
+	public void scaleLearningRate(double factor) {
+		learningRate = (float) (baseRate * factor);
+	}
+
+	float learningRate() {
+		return learningRate;
 	}
 
 	@Override
@@ -56,6 +80,9 @@ public final class PyTorchAdam extends Optimizer {
 		double correction2 = 1 - Math.pow(BETA2, step);
 		float correctedRate = (float) (learningRate * Math.sqrt(correction2) / correction1);
 		float epsilon = (float) (EPSILON * Math.sqrt(correction2));
+		if (weightDecay > 0) {
+			weight.muli(1 - learningRate * weightDecay);
+		}
 		NDList inputs = new NDList(weight, grad,
 				withDefaultState(means, parameterId, weight.getDevice(), key -> weight.zerosLike()),
 				withDefaultState(variances, parameterId, weight.getDevice(), key -> weight.zerosLike()));

@@ -1,5 +1,6 @@
 package io.atelier.training;
 
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -57,9 +58,24 @@ public final class TrainingRun {
 		this.resume = resume;
 	}
 
-	/** Trains every epoch; returns the final test-set evaluation, or throws {@link CancelledException}. */
+	/**
+	 * The factor of the learning rate the current epoch trains at; DJL's SGD reads it through its
+	 * tracker, Adam is told directly.
+	 */
+	private volatile double rateFactor = 1;
+
+	/**
+	 * Trains every epoch; returns the test-set evaluation of the final model (the last epoch's, or with
+	 * validation the best epoch's on validation), or throws {@link CancelledException}.
+	 */
 	public Evaluation run() {
 		ImageSet train = trainingImages();
+		ImageSet validation = null;
+		if (spec.validationFraction() > 0) {
+			ValidationSplit split = ValidationSplit.of(train, spec.validationFraction(), spec.seed());
+			train = split.train();
+			validation = split.validation();
+		}
 		Architecture architecture = Architecture.byId(spec.architecture()).orElseThrow();
 		Shape inputShape = new Shape(1, train.channels(), train.rows(), train.cols());
 		Optimizer optimizer = optimizer();
@@ -73,45 +89,68 @@ public final class TrainingRun {
 				if (resume != null && optimizer instanceof PyTorchAdam adam) {
 					resume.state().restoreOptimizer(adam, model);
 				}
-				return train(model, trainer, optimizer, train);
+				return train(model, trainer, optimizer, train, validation);
 			}
 		}
 	}
 
-	private Evaluation train(Model model, Trainer trainer, Optimizer optimizer, ImageSet train) {
+	private Evaluation train(Model model, Trainer trainer, Optimizer optimizer, ImageSet train, ImageSet validation) {
 		// Grad mode is thread-local in libtorch and on by default; evaluation must not record graphs.
 		JniUtils.setGradMode(false);
-		Snapshot snapshot = new Snapshot(model, optimizer instanceof PyTorchAdam adam ? adam : null);
+		PyTorchAdam adam = optimizer instanceof PyTorchAdam pyTorchAdam ? pyTorchAdam : null;
+		Snapshot snapshot = new Snapshot(model, adam);
 		TestEvaluator evaluator = new TestEvaluator(dataset.test(), dataset.classNames());
+		TestEvaluator validator = validation == null ? null : new TestEvaluator(validation, dataset.classNames());
 		BatchSource batches = new BatchSource(train, spec.batchSize());
+		BatchAugmenter augmenter = spec.augmentation() == Augmentation.FLIP_CROP
+				? new BatchAugmenter(train.channels(), train.rows(), train.cols(), spec.seed()) : null;
 		int firstEpoch = resume == null ? 1 : resume.epoch();
 		TestEvaluator.Result last = null;
 		EpochResult result = resume == null ? null : resume.previous();
+		BestEpoch best = validation == null ? null
+				: new BestEpoch(resume == null ? null : resume.state().best().orElse(null));
 		for (int epoch = firstEpoch; epoch <= spec.epochs(); epoch++) {
 			boolean resumed = resume != null && epoch == firstEpoch;
-			EpochTotals totals = trainEpoch(trainer, batches, train.count(), epoch,
+			rateFactor = spec.schedule().factor(epoch, spec.epochs());
+			if (adam != null) {
+				adam.scaleLearningRate(rateFactor);
+			}
+			EpochTotals totals = trainEpoch(trainer, batches, augmenter, train.count(), epoch,
 					resumed ? resume.batch() : 0, resumed ? resume.totals() : EpochTotals.NONE, snapshot);
 			long evaluationStart = System.nanoTime();
 			last = evaluator.evaluate(trainer);
 			double evaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
+			TestEvaluator.Result validated = validator == null ? null : validator.evaluate(trainer);
 			result = new EpochResult(epoch, totals.meanLoss(), totals.accuracy(), last.loss(),
-					last.evaluation().accuracy(), totals.seconds(), evaluationSeconds, totals.imagesPerSecond());
+					last.evaluation().accuracy(), totals.seconds(), evaluationSeconds, totals.imagesPerSecond(),
+					validated == null ? null : validated.loss(),
+					validated == null ? null : validated.evaluation().accuracy());
 			if (!Double.isFinite(result.trainLoss()) || !Double.isFinite(result.testLoss())) {
 				// Parameters that give NaN are no model: nothing is saved, the run ends here.
 				throw new DivergedException(epoch, result.trainLoss(), result.testLoss());
 			}
+			// The best is kept before the epoch's checkpoint: a run resumed after that checkpoint must find it.
+			if (best != null && best.consider(result, model, last)) {
+				listener.bestEpoch(result, snapshot);
+			}
 			listener.epochFinished(result, snapshot);
 		}
+		if (best != null && best.result != null) {
+			best.restore(model);
+			result = best.result;
+			last = best.test;
+		}
 		if (last == null) {
-			// Stopped after its last epoch's checkpoint but before its end was recorded.
+			// Stopped after its last epoch's checkpoint but before its end was recorded, or the best epoch
+			// came from before a restart: its test evaluation is made again, with its parameters.
 			last = evaluator.evaluate(trainer);
 		}
 		listener.trainingFinished(result, snapshot);
 		return last.evaluation();
 	}
 
-	private EpochTotals trainEpoch(Trainer trainer, BatchSource batches, int count, int epoch, int firstBatch,
-			EpochTotals sofar, Snapshot snapshot) {
+	private EpochTotals trainEpoch(Trainer trainer, BatchSource batches, BatchAugmenter augmenter, int count,
+			int epoch, int firstBatch, EpochTotals sofar, Snapshot snapshot) {
 		int[] order = BatchSource.order(count, spec.shuffle(), spec.seed(), epoch);
 		EpochTotals totals = sofar;
 		long epochStart = System.nanoTime();
@@ -121,19 +160,34 @@ public final class TrainingRun {
 				throw new CancelledException(epoch, index);
 			}
 			long start = System.nanoTime();
-			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index)) {
-				totals = trainBatch(trainer, batch, totals);
+			try (Batch batch = batches.batch(trainer.getManager().newSubManager(), order, index, augmenter,
+					epoch)) {
+				totals = trainBatch(trainer, batch, totals, dropoutSeed(epoch, index));
 			}
 			listener.batchFinished(epoch, index + 1, batches.batches(), System.nanoTime() - start);
 		}
 		return totals.plusSeconds((System.nanoTime() - epochStart) / 1e9);
 	}
 
-	private static EpochTotals trainBatch(Trainer trainer, Batch batch, EpochTotals totals) {
+	/**
+	 * Dropout draws from libtorch's process-wide generator. Seeding it from the job's seed, the epoch
+	 * and the batch, while holding the lock every training forward pass takes, makes a batch's masks
+	 * independent of what ran before, so a resumed run drops the same units. The seed network has no
+	 * dropout and is left as it always ran.
+	 */
+	private long dropoutSeed(int epoch, int batch) {
+		return Architecture.SEED_CNN.id().equals(spec.architecture()) ? -1
+				: (spec.seed() * 1_000_003L + epoch) * 1_000_033L + batch;
+	}
+
+	private static EpochTotals trainBatch(Trainer trainer, Batch batch, EpochTotals totals, long dropoutSeed) {
 		NDArray logits;
 		NDArray loss;
 		GRADIENT_COLLECTION.lock();
 		try (GradientCollector collector = trainer.newGradientCollector()) {
+			if (dropoutSeed >= 0) {
+				JniUtils.setSeed(dropoutSeed);
+			}
 			logits = trainer.forward(batch.getData()).singletonOrThrow();
 			loss = trainer.getLoss().evaluate(batch.getLabels(), new NDList(logits));
 			collector.backward(loss);
@@ -161,12 +215,64 @@ public final class TrainingRun {
 
 	private Optimizer optimizer() {
 		return switch (spec.optimizer()) {
-			case ADAM -> new PyTorchAdam((float) spec.learningRate());
+			case ADAM -> new PyTorchAdam((float) spec.learningRate(), (float) spec.weightDecay());
 			case SGD -> Optimizer.sgd()
-				.setLearningRateTracker(Tracker.fixed((float) spec.learningRate()))
+				.setLearningRateTracker(spec.schedule() == Schedule.CONSTANT ? Tracker.fixed((float) spec.learningRate())
+						: (Tracker) update -> (float) (spec.learningRate() * rateFactor))
 				.optMomentum((float) spec.momentum())
+				.optWeightDecays((float) spec.weightDecay())
 				.build();
 		};
+	}
+
+	/**
+	 * The parameters of the best epoch on validation so far, kept in memory in DJL's format: batch
+	 * norm's running statistics are parameters too, so they come back with the weights. A resumed run
+	 * starts from the best its earlier attempts kept, whose test evaluation is not kept with it.
+	 */
+	private static final class BestEpoch {
+
+		private EpochResult result;
+
+		private TestEvaluator.Result test;
+
+		private byte[] parameters;
+
+		BestEpoch(BestSoFar earlier) {
+			if (earlier != null) {
+				result = earlier.result();
+				parameters = earlier.parameters();
+			}
+		}
+
+		/** Keeps the candidate if it is better than the best so far, and says whether it was. */
+		boolean consider(EpochResult candidate, Model model, TestEvaluator.Result candidateTest) {
+			if (!candidate.betterOnValidationThan(result)) {
+				return false;
+			}
+			result = candidate;
+			test = candidateTest;
+			java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+			try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+				model.getBlock().saveParameters(out);
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+			parameters = bytes.toByteArray();
+			return true;
+		}
+
+		void restore(Model model) {
+			try (java.io.DataInputStream in = new java.io.DataInputStream(
+					new java.io.ByteArrayInputStream(parameters))) {
+				model.getBlock().loadParameters(model.getNDManager(), in);
+			}
+			catch (java.io.IOException | ai.djl.MalformedModelException ex) {
+				throw new IllegalStateException("The best epoch's parameters could not be restored", ex);
+			}
+		}
+
 	}
 
 	/** The model as it stands, and the optimizer whose state can be saved with it (Adam's; else none). */
@@ -189,12 +295,24 @@ public final class TrainingRun {
 
 	}
 
+	/**
+	 * The best epoch on validation of an earlier attempt, with its parameters in DJL's format.
+	 *
+	 * @param result the epoch as it was reported
+	 * @param parameters as {@code Block.saveParameters} wrote them
+	 */
+	public record BestSoFar(EpochResult result, byte[] parameters) {
+	}
+
 	/** An earlier run's state, wherever it was kept. */
 	public interface State {
 
 		void restoreParameters(Model model);
 
 		void restoreOptimizer(PyTorchAdam optimizer, Model model);
+
+		/** The best epoch on validation the earlier run kept; empty without validation or before any epoch. */
+		Optional<BestSoFar> best();
 
 	}
 
@@ -203,6 +321,12 @@ public final class TrainingRun {
 
 		/** @param nanos how long the batch took, from building it to the optimizer step */
 		void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos);
+
+		/**
+		 * Called with validation when an epoch is the best so far, before {@link #epochFinished}, with the
+		 * model as it stands: kept, it lets a resumed run end on this epoch's parameters.
+		 */
+		void bestEpoch(EpochResult result, Snapshot snapshot);
 
 		/** Called after each epoch with the model as it stands, for a checkpoint. */
 		void epochFinished(EpochResult result, Snapshot snapshot);

@@ -15,9 +15,14 @@ import java.util.Objects;
  * @param seed seeds parameter initialisation and shuffling
  * @param shuffle reshuffle the training set every epoch
  * @param trainLimit train on at most this many images, from the start of the training split
+ * @param weightDecay decoupled weight decay (AdamW): each step shrinks every weight by rate × decay
+ * @param schedule how the learning rate changes from epoch to epoch
+ * @param augmentation what is done to training images
+ * @param validationFraction the part of the training images held out for validation, 0 for none
  */
 public record TrainingSpec(String architecture, int epochs, int batchSize, double learningRate,
-		OptimizerKind optimizer, double momentum, long seed, boolean shuffle, int trainLimit) {
+		OptimizerKind optimizer, double momentum, long seed, boolean shuffle, int trainLimit, double weightDecay,
+		Schedule schedule, Augmentation augmentation, double validationFraction) {
 
 	/** No limit on the training images. */
 	public static final int ALL = Integer.MAX_VALUE;
@@ -26,9 +31,22 @@ public record TrainingSpec(String architecture, int epochs, int batchSize, doubl
 	public static final TrainingSpec SEED_PIPELINE = new TrainingSpec("seed-cnn", 10, 100, 0.01, OptimizerKind.ADAM,
 			0, 0, true, ALL);
 
+	/** The seed pipeline's terms: no weight decay, a constant rate, no augmentation or validation. */
+	public TrainingSpec(String architecture, int epochs, int batchSize, double learningRate, OptimizerKind optimizer,
+			double momentum, long seed, boolean shuffle, int trainLimit) {
+		this(architecture, epochs, batchSize, learningRate, optimizer, momentum, seed, shuffle, trainLimit, 0,
+				Schedule.CONSTANT, Augmentation.NONE, 0);
+	}
+
 	public TrainingSpec {
 		Objects.requireNonNull(architecture, "architecture");
 		Objects.requireNonNull(optimizer, "optimizer");
+		Objects.requireNonNull(schedule, "schedule");
+		Objects.requireNonNull(augmentation, "augmentation");
+		if (!(weightDecay >= 0) || !(validationFraction >= 0 && validationFraction < 1)) {
+			throw new IllegalArgumentException(
+					"Weight decay " + weightDecay + " or validation fraction " + validationFraction + " out of range");
+		}
 		if (epochs < 1 || batchSize < 1 || trainLimit < 1 || !(learningRate > 0) || momentum < 0 || seed < 0) {
 			throw new IllegalArgumentException("Not a complete training spec: " + epochs + " epochs, batch "
 					+ batchSize + ", learning rate " + learningRate + ", momentum " + momentum + ", seed " + seed
@@ -38,7 +56,7 @@ public record TrainingSpec(String architecture, int epochs, int batchSize, doubl
 
 	public TrainingSpec withEpochs(int newEpochs) {
 		return new TrainingSpec(architecture, newEpochs, batchSize, learningRate, optimizer, momentum, seed, shuffle,
-				trainLimit);
+				trainLimit, weightDecay, schedule, augmentation, validationFraction);
 	}
 
 }

@@ -157,13 +157,17 @@ class PyTorchInteropIntegrationTests {
 
 	@Test
 	void pyTorchLoadsTheExportStrictlyAndGivesAteliersProbabilities() throws IOException {
-		Path file = Files.write(tmp.resolve(modelId + ".safetensors"), export(modelId, "safetensors").body());
-		Path answers = tmp.resolve("exported.json");
+		byte[] exported = export(modelId, "safetensors").body();
 
+		assertThat(maxDifference(modelId, probabilitiesInPyTorch(modelId, exported))).isLessThanOrEqualTo(1e-5);
+	}
+
+	/** The probabilities of the reference module loaded strictly from an export, for every test image. */
+	private static JsonNode probabilitiesInPyTorch(String model, byte[] exported) throws IOException {
+		Path file = Files.write(tmp.resolve(model + ".safetensors"), exported);
+		Path answers = tmp.resolve(model + "-exported.json");
 		PyTorch.run("atelier_reference.py", "predict", file.toString(), images.toString(), answers.toString());
-
-		assertThat(maxDifference(modelId, json.readTree(answers.toFile()).path("probabilities")))
-			.isLessThanOrEqualTo(1e-5);
+		return json.readTree(answers.toFile()).path("probabilities");
 	}
 
 	@Test
@@ -337,6 +341,45 @@ class PyTorchInteropIntegrationTests {
 			}
 		}
 		return maxDifference;
+	}
+
+	@Test
+	void aCnnBnExportIsTheReferenceModulesStrictStateDictAndAnswersInPyTorchAsInAtelier() throws IOException {
+		String model = train("{\"architecture\": \"cnn-bn\", \"epochs\": 1, \"trainLimit\": 2000, \"batchSize\": 100}");
+		byte[] exported = export(model, "safetensors").body();
+
+		Map<String, String> dtypes = new LinkedHashMap<>();
+		header(exported).properties().forEach(tensor -> {
+			if (!tensor.getKey().equals("__metadata__")) {
+				dtypes.put(tensor.getKey(), tensor.getValue().path("dtype").asString() + tensor.getValue().path("shape"));
+			}
+		});
+		assertThat(dtypes).containsEntry("layers.1.running_mean", "F32[16]")
+			.containsEntry("layers.1.running_var", "F32[16]")
+			.containsEntry("layers.1.num_batches_tracked", "I64[]")
+			.containsEntry("layers.12.num_batches_tracked", "I64[]")
+			.containsEntry("layers.20.weight", "F32[10,128]")
+			.hasSize(28);
+		// load_state_dict(strict=True): every key of CnnBn().state_dict(), batch counts included, and no other.
+		assertThat(maxDifference(model, probabilitiesInPyTorch(model, exported))).isLessThanOrEqualTo(1e-5);
+	}
+
+	@Test
+	void aCnnBnBuiltInPyTorchWithItsBatchCountsIsImportedAndAnswersAsPyTorchDoes() throws IOException {
+		Path answers = tmp.resolve("cnn-bn-built.json");
+		PyTorch.run("atelier_reference.py", "build-cnn-bn", tmp.resolve("cnn-bn").toString(), images.toString(),
+				answers.toString());
+		Map<String, String> declared = Map.of("architecture", "cnn-bn", "classNames", CLASS_NAMES);
+
+		HttpResponse<String> created = send(upload(Files.readAllBytes(tmp.resolve("cnn-bn.safetensors")), declared));
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String id = json.readTree(created.body()).path("jobId").asString();
+		assertThat(maxDifference(id, json.readTree(answers.toFile()).path("probabilities"))).isLessThanOrEqualTo(1e-5);
+		JsonNode floatCount = assertProblem(
+				upload(Files.readAllBytes(tmp.resolve("cnn-bn-float-count.safetensors")), declared), 422,
+				"layers.1.num_batches_tracked");
+		assertThat(floatCount.path("detail").asString()).contains("I64");
 	}
 
 	/** seed-cnn on 3×28×36 images: another first convolution and flattened size (288), the same module. */

@@ -71,6 +71,31 @@ class JobControllerTests {
 	}
 
 	@Test
+	void refusesTrainingOptionsOutOfRange() {
+		MvcTestResult result = post("{\"weightDecay\": -0.1, \"validationFraction\": 0.9}");
+		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray()
+			.containsExactlyInAnyOrder("weightDecay", "validationFraction");
+		assertThat(post("{\"validationFraction\": 0}")).hasStatus(HttpStatus.BAD_REQUEST);
+		assertThat(post("{\"schedule\": \"linear\"}")).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson().extractingPath("$.detail").asString().contains("[constant, cosine, step]");
+		assertThat(post("{\"augment\": \"rotate\"}")).hasStatus(HttpStatus.BAD_REQUEST)
+			.bodyJson().extractingPath("$.detail").asString().contains("[none, flip-crop]");
+		verifyNoInteractions(jobs);
+	}
+
+	@Test
+	void acceptsTheTrainingOptionsByTheirIds() {
+		given(jobs.submit(any())).willReturn(job("j1", JobState.QUEUED));
+		assertThat(post("{\"architecture\": \"cnn-bn\", \"weightDecay\": 0.05, \"schedule\": \"cosine\", "
+				+ "\"augment\": \"flip-crop\", \"validationFraction\": 0.1}")).hasStatus(HttpStatus.ACCEPTED);
+		org.mockito.Mockito.verify(jobs).submit(org.mockito.ArgumentMatchers.argThat(request ->
+				request.schedule() == io.atelier.training.Schedule.COSINE
+						&& request.augment() == io.atelier.training.Augmentation.FLIP_CROP
+						&& request.weightDecay() == 0.05 && request.validationFraction() == 0.1));
+	}
+
+	@Test
 	void acceptsMomentumWithSgd() {
 		given(jobs.submit(any())).willReturn(job("j1", JobState.QUEUED));
 		assertThat(post("{\"optimizer\": \"sgd\", \"momentum\": 0.9}")).hasStatus(HttpStatus.ACCEPTED);

@@ -115,6 +115,39 @@ class JobRestartIntegrationTests {
 	}
 
 	@Test
+	void aJobWithValidationStoppedInItsLastEpochStillEndsOnItsBestEpochAfterTheRestart() throws IOException {
+		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
+		// A rate this high makes later epochs no better than earlier ones, so the best is rarely the last. Batches
+		// of 5 make 80 of them an epoch, so that even a fast machine is still in the last epoch at the stop.
+		String running = stopWithin(fixtures, new Hyperparameters(null, null, 3, 5, 0.05, null, null, 3L, null, null,
+				null, null, null, 0.2), 3, 5);
+		try (java.util.stream.Stream<Path> sets = java.nio.file.Files.list(tmp.resolve("data/jobs/" + running))) {
+			assertThat(sets.map(set -> set.getFileName().toString())).as("the best epoch so far, kept apart")
+				.anyMatch(name -> name.matches("best-\\d{4}-a1"));
+		}
+		try (ConfigurableApplicationContext context = start(fixtures)) {
+			JobService service = context.getBean(JobService.class);
+			awaitState(service, running, JobState.SUCCEEDED);
+			JobView job = service.find(running).orElseThrow();
+			assertThat(job.resumes()).singleElement().satisfies(resumption -> assertThat(resumption.fromEpoch()).isEqualTo(3));
+			assertThat(job.history()).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
+			EpochResult best = job.history().get(0);
+			for (EpochResult epoch : job.history()) {
+				if (epoch.validationAccuracy() > best.validationAccuracy()
+						|| (epoch.validationAccuracy().equals(best.validationAccuracy())
+								&& epoch.validationLoss() < best.validationLoss())) {
+					best = epoch;
+				}
+			}
+			int bestEpoch = best.epoch();
+			assertThat(job.checkpoints()).filteredOn(JobView.CheckpointView::finalModel)
+				.singleElement()
+				.satisfies(model -> assertThat(model.epoch()).isEqualTo(bestEpoch));
+			assertThat(job.evaluation().accuracy()).isEqualTo(best.testAccuracy());
+		}
+	}
+
+	@Test
 	void withOnRestartFailAnInterruptedJobEndsFailedInsteadOfResuming() throws IOException {
 		Path fixtures = IdxFixtures.write(tmp.resolve("fixtures"), 500, 100);
 		String crashed;
@@ -150,13 +183,18 @@ class JobRestartIntegrationTests {
 
 	/** Starts a 3-epoch job, stops the service once it is 10 batches into epoch 2, and answers the job. */
 	private String stopWithinEpochTwo(Path fixtures) {
+		return stopWithin(fixtures, new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null, null,
+				null, null, null), 2, 10);
+	}
+
+	/** Starts a job, stops the service once it is {@code batches} into {@code epoch}, and answers the job. */
+	private String stopWithin(Path fixtures, Hyperparameters hyperparameters, int epoch, int batches) {
 		try (ConfigurableApplicationContext context = start(fixtures)) {
 			JobService service = context.getBean(JobService.class);
-			String running = service.submit(new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null))
-				.id();
+			String running = service.submit(hyperparameters).id();
 			await().atMost(Duration.ofMinutes(2)).until(() -> {
 				JobView job = service.find(running).orElseThrow();
-				return job.progress().epoch() == 2 && job.progress().batch() >= 10;
+				return job.progress().epoch() == epoch && job.progress().batch() >= batches;
 			});
 			return running;
 		}
@@ -199,7 +237,7 @@ class JobRestartIntegrationTests {
 	}
 
 	private static Hyperparameters hyperparameters(int epochs) {
-		return new Hyperparameters(null, null, epochs, 50, null, null, null, null, null, null);
+		return new Hyperparameters(null, null, epochs, 50, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	private static void awaitState(JobService service, String id, JobState state) {

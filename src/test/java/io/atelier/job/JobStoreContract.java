@@ -127,15 +127,17 @@ abstract class JobStoreContract {
 		assertThat(jobs.pointToCheckpoint(earlier, "jobs/job-1/checkpoints/epoch-0001-a1")).isTrue();
 		assertThat(jobs.resumeLocations("job-1"))
 			.as("an epoch checkpoint supersedes the resume point")
-			.isEqualTo(new ResumeLocations("jobs/job-1/checkpoints/epoch-0001-a1", null));
+			.isEqualTo(new ResumeLocations("jobs/job-1/checkpoints/epoch-0001-a1", null, null));
 
 		expireLease("job-1");
 		Lease takeover = claims.next("w2").orElseThrow().lease();
 		assertThat(jobs.pointToCheckpoint(earlier, "jobs/job-1/checkpoints/epoch-0002-a1")).isFalse();
 		assertThat(jobs.pointToResumePoint(earlier, "jobs/job-1/resume-a1")).isFalse();
+		assertThat(jobs.pointToBest(earlier, "jobs/job-1/best-0001-a1")).isFalse();
 		assertThat(jobs.pointToResumePoint(takeover, "jobs/job-1/resume-a2")).isTrue();
-		assertThat(jobs.resumeLocations("job-1"))
-			.isEqualTo(new ResumeLocations("jobs/job-1/checkpoints/epoch-0001-a1", "jobs/job-1/resume-a2"));
+		assertThat(jobs.pointToBest(takeover, "jobs/job-1/best-0001-a2")).isTrue();
+		assertThat(jobs.resumeLocations("job-1")).isEqualTo(new ResumeLocations(
+				"jobs/job-1/checkpoints/epoch-0001-a1", "jobs/job-1/resume-a2", "jobs/job-1/best-0001-a2"));
 	}
 
 	@Test

@@ -97,6 +97,55 @@ class JobsIntegrationTests {
 	}
 
 	@Test
+	void aCnnBnJobWithValidationReportsItPerEpochAndEndsOnTheBestEpochOnValidation() throws IOException {
+		Response created = post("/jobs", "{\"architecture\": \"cnn-bn\", \"epochs\": 3, \"batchSize\": 50, "
+				+ "\"trainLimit\": 400, \"learningRate\": 0.05, \"weightDecay\": 0.01, \"schedule\": \"cosine\", "
+				+ "\"augment\": \"flip-crop\", \"validationFraction\": 0.25, \"seed\": 7}");
+		assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+
+		JsonNode job = waitFor(created.location(), state -> state.equals("SUCCEEDED"));
+		JsonNode hyperparameters = job.path("hyperparameters");
+		assertThat(hyperparameters.path("architecture").asString()).isEqualTo("cnn-bn");
+		assertThat(hyperparameters.path("weightDecay").asDouble()).isEqualTo(0.01);
+		assertThat(hyperparameters.path("schedule").asString()).isEqualTo("cosine");
+		assertThat(hyperparameters.path("augment").asString()).isEqualTo("flip-crop");
+		assertThat(hyperparameters.path("validationFraction").asDouble()).isEqualTo(0.25);
+		JsonNode history = job.path("history");
+		assertThat(history).hasSize(3);
+		JsonNode best = null;
+		for (JsonNode epoch : history) {
+			assertThat(epoch.path("validationAccuracy").isNumber()).as(epoch.toString()).isTrue();
+			assertThat(epoch.path("validationLoss").isNumber()).as(epoch.toString()).isTrue();
+			double accuracy = epoch.path("validationAccuracy").asDouble();
+			if (best == null || accuracy > best.path("validationAccuracy").asDouble()
+					|| (accuracy == best.path("validationAccuracy").asDouble()
+							&& epoch.path("validationLoss").asDouble() < best.path("validationLoss").asDouble())) {
+				best = epoch;
+			}
+		}
+		int bestEpoch = best.path("epoch").asInt();
+		assertThat(job.path("evaluation").path("accuracy").asDouble()).isEqualTo(best.path("testAccuracy").asDouble());
+
+		JsonNode checkpoints = job.path("checkpoints");
+		JsonNode finalModel = checkpoints.get(checkpoints.size() - 1);
+		assertThat(finalModel.path("finalModel").asBoolean()).isTrue();
+		assertThat(finalModel.path("epoch").asInt()).isEqualTo(bestEpoch);
+		Path data = tmp.resolve("data");
+		byte[] finalParameters = Files.readAllBytes(data.resolve(finalModel.path("path").asString())
+			.resolve("parameters.params"));
+		for (JsonNode checkpoint : checkpoints) {
+			if (checkpoint.path("epoch").asInt() == bestEpoch && !checkpoint.path("finalModel").asBoolean()) {
+				assertThat(Files.readAllBytes(data.resolve(checkpoint.path("path").asString())
+					.resolve("parameters.params"))).as("the best epoch's checkpoint").isEqualTo(finalParameters);
+			}
+		}
+		Path kept = data.resolve("jobs/" + job.path("id").asString() + String.format("/best-%04d-a1", bestEpoch));
+		assertThat(json.readTree(Files.readString(kept.resolve("checkpoint.json"))).path("epoch").asInt())
+			.isEqualTo(bestEpoch);
+		assertThat(Files.readAllBytes(kept.resolve("parameters.params"))).isEqualTo(finalParameters);
+	}
+
+	@Test
 	void aFullQueueRefusesAndQueuedAndRunningJobsCancel() {
 		String running = post("/jobs", "{\"epochs\": 500, \"batchSize\": 10}").location();
 		waitFor(running, state -> state.equals("RUNNING"));

@@ -37,7 +37,7 @@ class VolumeFailuresIntegrationTests {
 		Path data = mountTmpfs("600k");
 		try (ConfigurableApplicationContext context = start(data)) {
 			JobService jobs = context.getBean(JobService.class);
-			String id = jobs.submit(new Hyperparameters(null, null, 5, 50, null, null, null, null, null, null)).id();
+			String id = jobs.submit(new Hyperparameters(null, null, 5, 50, null, null, null, null, null, null, null, null, null, null)).id();
 			assertFailedKeepingEpochOne(jobs, id, data, "no space left on device");
 		}
 		finally {
@@ -50,7 +50,7 @@ class VolumeFailuresIntegrationTests {
 		Path data = mountTmpfs("16m");
 		try (ConfigurableApplicationContext context = start(data)) {
 			JobService jobs = context.getBean(JobService.class);
-			String id = jobs.submit(new Hyperparameters(null, null, 5, 1, null, null, null, null, null, null)).id();
+			String id = jobs.submit(new Hyperparameters(null, null, 5, 1, null, null, null, null, null, null, null, null, null, null)).id();
 			await().atMost(Duration.ofMinutes(1)).until(() -> jobs.find(id).orElseThrow().history().size() == 1);
 			assertThat(run(List.of("mount", "-o", "remount,ro", data.toString()))).as("remount read-only").isTrue();
 			assertFailedKeepingEpochOne(jobs, id, data, "read-only file system");

@@ -90,7 +90,8 @@ class ArchitectureTests {
 	void knowsArchitecturesByTheirIds() {
 		assertThat(Architecture.byId("seed-cnn")).contains(Architecture.SEED_CNN);
 		assertThat(Architecture.byId("resnet")).isEmpty();
-		assertThat(Architecture.ids()).containsExactly("seed-cnn");
+		assertThat(Architecture.byId("cnn-bn")).contains(Architecture.CNN_BN);
+		assertThat(Architecture.ids()).containsExactly("seed-cnn", "cnn-bn");
 	}
 
 	@Test
@@ -108,6 +109,48 @@ class ArchitectureTests {
 					java.util.Map.entry("fc2.bias", new Shape(60)), java.util.Map.entry("out.weight", new Shape(10, 60)),
 					java.util.Map.entry("out.bias", new Shape(10)));
 		}
+	}
+
+	@Test
+	void cnnBnNamesItsParametersAsItsPyTorchReferenceModule() {
+		// The keys of CnnBn().state_dict() in src/test/python/atelier_reference.py: parameters, then batch counts.
+		assertThat(Architecture.CNN_BN.stateDictNames().values()).containsExactly("layers.0.weight",
+				"layers.1.weight", "layers.1.bias", "layers.1.running_mean", "layers.1.running_var", "layers.3.weight",
+				"layers.4.weight", "layers.4.bias", "layers.4.running_mean", "layers.4.running_var", "layers.8.weight",
+				"layers.9.weight", "layers.9.bias", "layers.9.running_mean", "layers.9.running_var",
+				"layers.11.weight", "layers.12.weight", "layers.12.bias", "layers.12.running_mean",
+				"layers.12.running_var", "layers.17.weight", "layers.17.bias", "layers.20.weight", "layers.20.bias");
+		assertThat(Architecture.CNN_BN.batchCounters()).containsExactly("layers.1.num_batches_tracked",
+				"layers.4.num_batches_tracked", "layers.9.num_batches_tracked", "layers.12.num_batches_tracked");
+		assertThat(Architecture.SEED_CNN.batchCounters()).isEmpty();
+		try (Model model = Architecture.CNN_BN.newModel(10, INPUT, 0)) {
+			assertThat(model.getBlock().getParameters().keys())
+				.containsExactlyElementsOf(Architecture.CNN_BN.stateDictNames().keySet());
+			long parameters = model.getBlock()
+				.getParameters()
+				.values()
+				.stream()
+				.mapToLong(parameter -> parameter.getArray().size())
+				.sum();
+			assertThat(parameters).isEqualTo(218_778);
+		}
+	}
+
+	@Test
+	void cnnBnTakesAnyInputShapeAndDropsOutOnlyWhenTraining() {
+		Shape rgb = new Shape(1, 3, 20, 36);
+		try (Model model = Architecture.CNN_BN.newModel(4, rgb, 0);
+				NDManager manager = model.getNDManager().newSubManager()) {
+			NDArray input = manager.randomUniform(0, 1, new Shape(6, 3, 20, 36));
+			ParameterStore store = new ParameterStore(manager, false);
+			NDArray first = model.getBlock().forward(store, new NDList(input), false).singletonOrThrow();
+			NDArray second = model.getBlock().forward(store, new NDList(input), false).singletonOrThrow();
+			NDArray training = model.getBlock().forward(store, new NDList(input), true).singletonOrThrow();
+			assertThat(first.getShape()).isEqualTo(new Shape(6, 4));
+			assertThat(first.toFloatArray()).isEqualTo(second.toFloatArray());
+			assertThat(training.toFloatArray()).isNotEqualTo(first.toFloatArray());
+		}
+		assertThat(Architecture.CNN_BN.minimumSide()).isEqualTo(4);
 	}
 
 }

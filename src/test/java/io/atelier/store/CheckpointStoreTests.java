@@ -133,12 +133,15 @@ class CheckpointStoreTests {
 		store.saveResumePoint(JOB, 1, model.getBlock(), null, metadata(3));
 		Checkpoint pointedResume = store.saveResumePoint(JOB, 2, model.getBlock(), null, metadata(3));
 		store.saveFinal(JOB, 2, model.getBlock(), metadata(3));
+		store.saveBest(JOB, 1, model.getBlock(), metadata(3));
+		Checkpoint pointedBest = store.saveBest(JOB, 1, model.getBlock(), metadata(2));
 
-		store.removeUncommitted(JOB, committed.location(), pointedResume.location());
+		store.removeUncommitted(JOB, committed.location(), pointedResume.location(), pointedBest.location());
 
 		assertThat(sets("jobs/job-1/checkpoints")).as("older epochs are history, newer ones were never committed")
 			.containsExactlyInAnyOrder("epoch-0001-a1", "epoch-0002-a1");
-		assertThat(sets("jobs/job-1")).contains("resume-a2").doesNotContain("resume-a1", "model-a2");
+		assertThat(sets("jobs/job-1")).contains("resume-a2", "best-0002-a1")
+			.doesNotContain("resume-a1", "model-a2", "best-0003-a1");
 		assertThat(store.at(JOB, pointedResume.location())).isPresent();
 	}
 
@@ -148,7 +151,7 @@ class CheckpointStoreTests {
 		writeLegacy("jobs/job-1/checkpoints/epoch-0002", 2);
 		writeLegacy("jobs/job-1/resume", 3);
 
-		store.removeUncommitted(JOB, null, null);
+		store.removeUncommitted(JOB, null, null, null);
 
 		assertThat(store.lastEpoch(JOB)).map(Checkpoint::epoch).hasValue(2);
 		assertThat(store.resumePoint(JOB)).map(Checkpoint::location).hasValue("jobs/job-1/resume");
@@ -297,6 +300,24 @@ class CheckpointStoreTests {
 		store.removeIncomplete();
 		assertGone(crashed);
 		assertThat(store.importedModels()).extracting(Checkpoint::jobId).containsExactly("m-1");
+	}
+
+	@Test
+	void theBestEpochIsKeptApartFromPruningUntilTheModelIsDeleted() throws IOException {
+		Checkpoint first = store.saveBest(JOB, 1, model.getBlock(), metadata(1));
+		for (int epoch = 1; epoch <= 4; epoch++) {
+			store.prune(JOB, store.save(JOB, 1, model.getBlock(), null, metadata(epoch)));
+		}
+		Checkpoint best = store.saveBest(JOB, 1, model.getBlock(), metadata(2));
+		store.pruneBest(JOB, best);
+		store.prune(JOB, store.saveFinal(JOB, 1, model.getBlock(), metadata(2)));
+
+		assertThat(store.at(JOB, first.location())).as("superseded").isEmpty();
+		assertThat(store.at(JOB, best.location())).map(Checkpoint::epoch).hasValue(2);
+		assertThat(store.list(JOB)).extracting(Checkpoint::epoch).containsExactly(3, 4, 2);
+		assertThat(store.parameterBytes(best)).isEqualTo(content("jobs/job-1/model-a1/parameters.params"));
+		store.deleteModel(JOB);
+		assertThat(store.at(JOB, best.location())).isEmpty();
 	}
 
 	@Test

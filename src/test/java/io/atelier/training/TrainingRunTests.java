@@ -137,13 +137,15 @@ class TrainingRunTests {
 	}
 
 	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
-	private static final class Saved implements TrainingRun.State {
+	static final class Saved implements TrainingRun.State {
 
 		TrainingRun.Resume resume;
 
 		byte[] parameters;
 
 		byte[] optimizer;
+
+		TrainingRun.BestSoFar best;
 
 		void capture(int epoch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
 			resume = new TrainingRun.Resume(epoch, totals, null, this);
@@ -171,6 +173,22 @@ class TrainingRunTests {
 			catch (java.io.IOException | ai.djl.MalformedModelException ex) {
 				throw new IllegalStateException(ex);
 			}
+		}
+
+		void captureBest(EpochResult result, TrainingRun.Snapshot snapshot) {
+			java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+			try {
+				snapshot.model().getBlock().saveParameters(new java.io.DataOutputStream(bytes));
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+			best = new TrainingRun.BestSoFar(result, bytes.toByteArray());
+		}
+
+		@Override
+		public java.util.Optional<TrainingRun.BestSoFar> best() {
+			return java.util.Optional.ofNullable(best);
 		}
 
 		@Override
@@ -203,11 +221,18 @@ class TrainingRunTests {
 
 		final List<EpochResult> epochs = new ArrayList<>();
 
+		final List<EpochResult> bests = new ArrayList<>();
+
 		boolean finished;
 
 		@Override
 		public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
 			batches.incrementAndGet();
+		}
+
+		@Override
+		public void bestEpoch(EpochResult result, TrainingRun.Snapshot snapshot) {
+			bests.add(result);
 		}
 
 		@Override
