@@ -14,6 +14,7 @@ import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
 import io.atelier.store.ModelCatalog;
 import io.atelier.store.StoredModel;
+import io.atelier.system.JobIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 
@@ -119,6 +120,10 @@ class ModelRegistry {
 	ServingModel.Lease borrow(String jobId) {
 		String id = jobId == null || DEFAULT_ALIAS.equals(jobId) ? defaultId() : aliases.resolve(jobId);
 		if (id == null) {
+			refresh();
+			id = defaultId();
+		}
+		if (id == null) {
 			throw ModelProblems.noModelYet();
 		}
 		if (!loaded.isLoaded(id) && entry(id).isEmpty()) {
@@ -168,7 +173,21 @@ class ModelRegistry {
 		return current.isEmpty() ? null : current.get(0).jobId();
 	}
 
+	/**
+	 * The model of that id. One this replica has not seen yet, which a worker or another replica recorded
+	 * since its last refresh, is looked up in the catalogue at once: a caller who saw the job succeed
+	 * through any replica can use its model through this one straight away.
+	 */
 	private Optional<Entry> entry(String jobId) {
+		Optional<Entry> known = known(jobId);
+		if (known.isEmpty() && jobId != null && JobIds.isValid(jobId)) {
+			refresh();
+			known = known(jobId);
+		}
+		return known;
+	}
+
+	private Optional<Entry> known(String jobId) {
 		return models.stream().filter(entry -> entry.jobId().equals(jobId)).findFirst();
 	}
 

@@ -26,6 +26,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.atelier.AtelierApplication;
 import io.atelier.network.Architecture;
+import io.atelier.store.CheckpointMetadata;
+import io.atelier.store.ModelCatalog;
 import io.atelier.testing.MultipartBody;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -76,6 +78,8 @@ class ModelRegistryIntegrationTests {
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.inference.max-loaded-models=1",
+				// Models recorded behind the registry's back must be found without the periodic refresh.
+				"--atelier.inference.refresh-interval=1h",
 				// With one model loaded and requests alternating, each may wait for a reload; on a loaded
 				// machine that can pass the default waits, and this test is about eviction, not latency.
 				"--atelier.inference.predictor-wait=60s", "--atelier.inference.batching.queue-timeout=60s");
@@ -227,6 +231,21 @@ class ModelRegistryIntegrationTests {
 			.as("growth in KiB of resident memory beyond the Java heap and metaspace per reload, the smaller of "
 					+ "two rounds (%d KiB over %d reloads, %d KiB over %d)", growth[0], loads[0], growth[1], loads[1])
 			.isLessThan(halfAModelKib);
+	}
+
+	@Test
+	void aModelRecordedElsewhereIsServedAtOnceWithoutWaitingForARefresh() {
+		String id = "elsewhere-" + java.util.UUID.randomUUID();
+		CheckpointMetadata metadata = new CheckpointMetadata(id, 1, Architecture.SEED_CNN.id(), null,
+				List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), new CheckpointMetadata.Input(1, 28, 28),
+				null, null, java.time.Instant.now());
+		// As a worker or another replica records one: into the store and the catalogue, not through this registry.
+		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 5)) {
+			context.getBean(ModelCatalog.class).saveImported(id, model.getBlock(), metadata);
+		}
+
+		assertThat(get("/models/" + id).statusCode()).isEqualTo(200);
+		assertThat(predict(id).path("model").path("jobId").asString()).isEqualTo(id);
 	}
 
 	private static long parameterBytes(int side) {
