@@ -19,10 +19,7 @@ class JobRepositoryPostgresTests extends JobStoreContract {
 
 	@DynamicPropertySource
 	static void postgres(DynamicPropertyRegistry registry) {
-		PostgresServer.Database database = PostgresServer.shared().newDatabase();
-		registry.add("spring.datasource.url", database::url);
-		registry.add("spring.datasource.username", database::username);
-		registry.add("spring.datasource.password", database::password);
+		PostgresServer.shared().newDatabase().register(registry);
 	}
 
 }

@@ -17,10 +17,7 @@ class ModelCatalogPostgresTests extends ModelCatalogContract {
 
 	@DynamicPropertySource
 	static void postgres(DynamicPropertyRegistry registry) {
-		PostgresServer.Database database = PostgresServer.shared().newDatabase();
-		registry.add("spring.datasource.url", database::url);
-		registry.add("spring.datasource.username", database::username);
-		registry.add("spring.datasource.password", database::password);
+		PostgresServer.shared().newDatabase().register(registry);
 	}
 
 }

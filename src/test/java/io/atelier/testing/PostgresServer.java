@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * A real PostgreSQL from Debian's {@code postgresql-15} binaries, started once per test JVM in a
  * temporary cluster on a free port, as an unprivileged user (PostgreSQL refuses to run as root).
@@ -136,6 +138,13 @@ public final class PostgresServer {
 		public List<String> arguments() {
 			return List.of("--spring.datasource.url=" + url, "--spring.datasource.username=" + username,
 					"--spring.datasource.password=" + password);
+		}
+
+		/** As the data source of a test's application context. */
+		public void register(DynamicPropertyRegistry registry) {
+			registry.add("spring.datasource.url", this::url);
+			registry.add("spring.datasource.username", this::username);
+			registry.add("spring.datasource.password", this::password);
 		}
 
 	}
