@@ -189,7 +189,8 @@ public class CheckpointStore {
 	 * removed now is left for the next claim or clean-up.
 	 */
 	public void prune(String jobId, Checkpoint current) {
-		for (String set : sets(job(jobId)).keySet()) {
+		Map<String, Map<String, StoredObject>> listed = sets(job(jobId));
+		for (String set : listed.keySet()) {
 			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
 			if (jobSet.matches() && !set.equals(current.location())
 					&& (jobSet.group(1).equals(RESUME) || current.finalModel())) {
@@ -200,7 +201,7 @@ public class CheckpointStore {
 			return;
 		}
 		List<Checkpoint> older = new ArrayList<>();
-		for (Checkpoint checkpoint : epochCheckpoints(jobId, ANY_EPOCH_SET)) {
+		for (Checkpoint checkpoint : epochCheckpoints(jobId, ANY_EPOCH_SET, listed)) {
 			if (checkpoint.location().equals(current.location())) {
 				continue;
 			}
@@ -222,8 +223,11 @@ public class CheckpointStore {
 	 * versions before attempts were named are left: they are found by listing.
 	 */
 	public void removeUncommitted(String jobId, String checkpoint, String resumePoint, String best) {
-		int committedEpoch = checkpoint == null ? 0 : at(jobId, checkpoint).map(Checkpoint::epoch).orElse(0);
-		for (String set : sets(job(jobId)).keySet()) {
+		Map<String, Map<String, StoredObject>> listed = sets(job(jobId));
+		int committedEpoch = checkpoint == null ? 0
+				: checkpoint(jobId, checkpoint, false, listed.getOrDefault(checkpoint, Map.of())).map(Checkpoint::epoch)
+					.orElse(0);
+		for (String set : listed.keySet()) {
 			if (set.equals(checkpoint) || set.equals(resumePoint) || set.equals(best)) {
 				continue;
 			}
@@ -249,8 +253,9 @@ public class CheckpointStore {
 
 	/** The job's complete checkpoints, oldest epoch first, its final model last. */
 	public List<Checkpoint> list(String jobId) {
-		List<Checkpoint> checkpoints = new ArrayList<>(epochCheckpoints(jobId, ANY_EPOCH_SET));
-		sets(job(jobId)).forEach((set, content) -> {
+		Map<String, Map<String, StoredObject>> listed = sets(job(jobId));
+		List<Checkpoint> checkpoints = new ArrayList<>(epochCheckpoints(jobId, ANY_EPOCH_SET, listed));
+		listed.forEach((set, content) -> {
 			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
 			if (jobSet.matches() && jobSet.group(1).equals(MODEL)) {
 				checkpoint(jobId, set, true, content).ifPresent(checkpoints::add);
@@ -420,9 +425,16 @@ public class CheckpointStore {
 	}
 
 	private List<Checkpoint> epochCheckpoints(String jobId, Pattern names) {
+		return epochCheckpoints(jobId, names, sets(checkpoints(jobId)));
+	}
+
+	/** The epoch checkpoints among sets already listed (the job's, or its checkpoints'), oldest first. */
+	private List<Checkpoint> epochCheckpoints(String jobId, Pattern names,
+			Map<String, Map<String, StoredObject>> listed) {
+		String parent = checkpoints(jobId) + "/";
 		List<Checkpoint> checkpoints = new ArrayList<>();
-		sets(checkpoints(jobId)).forEach((set, content) -> {
-			if (names.matcher(name(set)).matches()) {
+		listed.forEach((set, content) -> {
+			if (set.startsWith(parent) && names.matcher(name(set)).matches()) {
 				checkpoint(jobId, set, false, content).ifPresent(checkpoints::add);
 			}
 		});
