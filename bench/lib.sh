@@ -6,6 +6,9 @@
 #   api ARGS...                 curl with the key
 #   wait_for_job ID             until the job ends; prints its JSON, fails unless SUCCEEDED
 #   write_test_images DIR       DIR/one.png and DIR/batch.body (256 test images, multipart, boundary b)
+# libtorch 2.7.1's oneDNN computes garbage in its AVX2/AVX-512 kernels on this workplace's machines
+# (see the pom's surefire configuration); every JVM a benchmark starts caps it at AVX.
+export DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX}
 jar=${JAR:-$(ls target/atelier-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}
 if [ -z "$jar" ]; then ./mvnw -q -B -DskipTests package; jar=$(ls target/atelier-*.jar | grep -v original | head -n 1); fi
 

@@ -25,7 +25,6 @@ makespan_job=${MAKESPAN_JOB:-'{"epochs": 1, "trainLimit": 6000}'}
 pg_bin=${ATELIER_PG_BIN:-/usr/lib/postgresql/15/bin}
 . bench/lib.sh
 
-export ATEN_CPU_CAPABILITY=default DNNL_MAX_CPU_ISA=SSE41 MKL_ENABLE_INSTRUCTIONS=SSE4_2
 export GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456}
 
 work=$(mktemp -d)
