@@ -1,34 +1,48 @@
 package io.atelier.security;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.atelier.system.Problems;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
  * 401 and 403 as problem+json, rendered by the same advice as every other error, with the
- * {@code WWW-Authenticate} challenge RFC 6750 asks for.
+ * {@code WWW-Authenticate} challenge RFC 6750 asks for. Under {@code /v2} they take the Open Inference
+ * Protocol's {@code {"error": "..."}} form instead, since its clients (Triton's, KServe's) read that field.
  */
 class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
 	private static final String REALM = "Bearer realm=\"atelier\"";
 
+	private static final RequestMatcher OPEN_INFERENCE = PathPatternRequestMatcher.withDefaults().matcher("/v2/**");
+
 	private final HandlerExceptionResolver resolver;
 
 	private final SecurityProperties properties;
 
-	ProblemResponses(HandlerExceptionResolver resolver, SecurityProperties properties) {
+	private final JsonMapper json;
+
+	ProblemResponses(HandlerExceptionResolver resolver, SecurityProperties properties, JsonMapper json) {
 		this.resolver = resolver;
 		this.properties = properties;
+		this.json = json;
 	}
 
 	@Override
@@ -59,6 +73,17 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 
 	private void render(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title,
 			String detail) {
+		if (OPEN_INFERENCE.matches(request)) {
+			response.setStatus(status.value());
+			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			try {
+				json.writeValue(response.getOutputStream(), Map.of("error", title + ". " + detail));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			return;
+		}
 		resolver.resolveException(request, response, null, Problems.error(status, title, detail));
 	}
 

@@ -5,6 +5,7 @@ import jakarta.servlet.DispatcherType;
 import io.atelier.system.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
@@ -71,8 +72,8 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider keys,
-			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
-		ProblemResponses problems = new ProblemResponses(resolver, properties);
+			@Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver, JsonMapper json) {
+		ProblemResponses problems = new ProblemResponses(resolver, properties, json);
 		http.csrf(AbstractHttpConfigurer::disable)
 			.logout(AbstractHttpConfigurer::disable)
 			.requestCache(AbstractHttpConfigurer::disable)

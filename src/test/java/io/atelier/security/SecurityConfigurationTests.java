@@ -86,6 +86,22 @@ class SecurityConfigurationTests {
 	}
 
 	@Test
+	void openInferenceCallsAreRefusedInTheProtocolsErrorForm() {
+		MvcTestResult missing = call(mvc.post().uri("/v2/models/m1/infer"), null);
+		assertThat(missing).hasStatus(HttpStatus.UNAUTHORIZED)
+			.hasContentType(MediaType.APPLICATION_JSON)
+			.hasHeader("WWW-Authenticate", "Bearer realm=\"atelier\"");
+		assertThat(missing).bodyJson().extractingPath("$.error").asString().startsWith("API key required");
+		MvcTestResult invalid = call(mvc.get().uri("/v2/models/m1"), TRAINER + "x");
+		assertThat(invalid).hasStatus(HttpStatus.UNAUTHORIZED).hasContentType(MediaType.APPLICATION_JSON);
+		assertThat(invalid).bodyJson().extractingPath("$.error").asString().startsWith("Invalid API key");
+		MvcTestResult refused = call(mvc.post().uri("/v2/repository/models/m1/load"), PREDICTOR);
+		assertThat(refused).hasStatus(HttpStatus.FORBIDDEN).hasContentType(MediaType.APPLICATION_JSON);
+		assertThat(refused).bodyJson().extractingPath("$.error").asString().startsWith("Not allowed for this key");
+		assertThat(call(mvc.post().uri("/v2/models/m1/infer"), PREDICTOR)).hasStatusOk();
+	}
+
+	@Test
 	void theSchemeIsCaseInsensitiveAndOtherSchemesAreNotKeys() {
 		assertThat(call(mvc.get().uri("/jobs"), null).getResponse().getStatus()).isEqualTo(401);
 		assertThat(mvc.get().uri("/jobs").header("Authorization", "bearer " + PREDICTOR).exchange()).hasStatusOk();
@@ -106,13 +122,14 @@ class SecurityConfigurationTests {
 	@RestController
 	static class Endpoints {
 
-		@GetMapping({ "/jobs", "/models/{id}", "/models/{id}/export", "/actuator/health/readiness", "/actuator/prometheus",
+		@GetMapping({ "/jobs", "/models/{id}", "/v2/models/{name}", "/models/{id}/export", "/actuator/health/readiness", "/actuator/prometheus",
 				"/datasets", "/datasets/{name}" })
 		String read() {
 			return "ok";
 		}
 
-		@PostMapping({ "/jobs", "/jobs/{id}/cancel", "/models", "/predict", "/predict/batch", "/anything-new", "/datasets" })
+		@PostMapping({ "/jobs", "/jobs/{id}/cancel", "/models", "/predict", "/predict/batch", "/anything-new", "/datasets",
+				"/v2/models/{name}/infer", "/v2/repository/models/{name}/load" })
 		String write() {
 			return "ok";
 		}
