@@ -1,28 +1,71 @@
 #!/usr/bin/env bash
-# Side by side in one run: the original PyTorch pipeline (../shared/bench/seed_baseline.py, mode
-# "seed", 2 threads) and Atelier's default job, same epochs, same machine, one after the other.
-# Prints each one's median training-pass seconds per epoch and their ratio.
+# Training speed of the seed network side by side, in rounds: each round runs, one after the other on
+# the same machine, ../shared/bench/seed_baseline.py under a current PyTorch (pip, $PYTORCH) in its
+# `tuned` mode (data in memory: PyTorch's compute alone), the same with oneDNN capped at AVX as
+# Atelier's is on these machines (see bench/lib.sh), its `seed` mode (the original pipeline), under
+# Debian's PyTorch 1.13 ($TORCH1) in `seed` mode, and Atelier's default job through the jar.
+# Each gets 2 threads and the same epochs. Prints every runner's median training-pass seconds per
+# epoch (test evaluation excluded on all sides) per round, then per pair the median over the rounds of
+# that round's ratio Atelier / peer.
 #
-#   bench/compare_seed.sh [EPOCHS]     default 10
+#   bench/compare_seed.sh [EPOCHS] [ROUNDS]        default 10 and 3
+#   PYTORCH=/tmp/atelier-venv/bin/python TORCH1=/usr/bin/python3 bench/compare_seed.sh 10 3
 #
-# Needs Debian's python3-torchvision for the baseline and the real Fashion-MNIST.
+# Needs the real Fashion-MNIST, a venv with torch (see ../shared/bench/README.md) and Debian's
+# python3-torch; a runner whose Python is missing is left out and said so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 epochs=${1:-10}
+rounds=${2:-3}
 shared=${SHARED:-../shared}
-baseline_out=$(mktemp)
-atelier_out=$(mktemp)
-trap 'rm -f "$baseline_out" "$atelier_out"' EXIT
+pytorch=${PYTORCH:-/tmp/atelier-venv/bin/python}
+torch1=${TORCH1:-/usr/bin/python3}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 
-echo "== PyTorch seed pipeline ($epochs epochs)"
-/usr/bin/python3 "$shared/bench/seed_baseline.py" "$shared/data/fashion-mnist" seed "$epochs" 2 0 | tee "$baseline_out"
-echo "== Atelier ($epochs epochs)"
-EPOCHS=$epochs bench/train.sh 0 | tee "$atelier_out"
+baseline() { # NAME PYTHON MODE ROUND [ONEDNN_CAP]
+  if ! "$2" -c 'import torch' 2>/dev/null; then echo "== $1: no torch in $2, left out"; return; fi
+  echo "== round $4: $1 ($("$2" -c 'import torch; print(torch.__version__)'), $3, oneDNN ${5:-uncapped}, $epochs epochs)"
+  if [ -n "${5:-}" ]; then cap=(env DNNL_MAX_CPU_ISA="$5" ONEDNN_MAX_CPU_ISA="$5"); else cap=(env -u DNNL_MAX_CPU_ISA -u ONEDNN_MAX_CPU_ISA); fi
+  "${cap[@]}" "$2" "$shared/bench/seed_baseline.py" "$shared/data/fashion-mnist" "$3" "$epochs" 2 0 2>/dev/null \
+    | tee "$out/$1.$4"
+}
 
-python3 - "$baseline_out" "$atelier_out" <<'PY'
-import re, statistics, sys
-baseline = [float(m.group(1)) for m in re.finditer(r"seconds ([0-9.]+) total_correct", open(sys.argv[1]).read())]
-atelier = [float(m.group(1)) for m in re.finditer(r"epoch +\d+ seconds ([0-9.]+) samples", open(sys.argv[2]).read())]
-b, a = statistics.median(baseline), statistics.median(atelier)
-print(f"median training-pass seconds per epoch: pytorch-seed {b:.2f}, atelier {a:.2f}, ratio atelier/pytorch {a / b:.2f}")
+for round in $(seq 1 "$rounds"); do
+  baseline pytorch2-tuned "$pytorch" tuned "$round"
+  baseline pytorch2-tuned-avx "$pytorch" tuned "$round" AVX
+  baseline pytorch2-seed "$pytorch" seed "$round"
+  baseline pytorch1-seed "$torch1" seed "$round"
+  echo "== round $round: Atelier ($epochs epochs)"
+  EPOCHS=$epochs bench/train.sh 0 | tee "$out/atelier.$round"
+done
+
+python3 - "$out" "$rounds" <<'PY'
+import os, re, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+pattern = {"atelier": r"epoch +\d+ seconds ([0-9.]+) samples"}
+def median_seconds(runner, r):
+    path = os.path.join(out, f"{runner}.{r}")
+    if not os.path.exists(path):
+        return None
+    seconds = [float(m.group(1)) for m in re.finditer(pattern.get(runner, r"seconds ([0-9.]+) total_correct"), open(path).read())]
+    return statistics.median(seconds) if seconds else None
+peers = ["pytorch2-tuned", "pytorch2-tuned-avx", "pytorch2-seed", "pytorch1-seed"]
+print("| round | " + " | ".join(peers) + " | atelier | " + " | ".join("atelier / " + p for p in peers) + " |")
+print("|---" * (2 + 2 * len(peers)) + "|")
+ratios = {p: [] for p in peers}
+for r in range(1, rounds + 1):
+    a = median_seconds("atelier", r)
+    row = [median_seconds(p, r) for p in peers]
+    cells = []
+    for p, s in zip(peers, row):
+        if s and a:
+            ratios[p].append(a / s)
+            cells.append("%.2f" % (a / s))
+        else:
+            cells.append("-")
+    print("| %d | %s | %.2f | %s |" % (r, " | ".join("-" if s is None else "%.2f" % s for s in row), a, " | ".join(cells)))
+for p in peers:
+    if ratios[p]:
+        print("median over %d rounds of atelier / %s: %.2f" % (len(ratios[p]), p, statistics.median(ratios[p])))
 PY
