@@ -177,7 +177,9 @@ class JobsIntegrationTests {
 
 	@Test
 	void streamsProgressEpochsAndTheEndAsServerSentEvents() throws Exception {
-		String location = post("/jobs", "{\"epochs\": 3, \"batchSize\": 5}").location();
+		// Progress is sent at most once a second, and the job starts before the stream is opened: it has to
+		// run for seconds (8,000 batches of one image) so that progress certainly reaches the stream.
+		String location = post("/jobs", "{\"epochs\": 8, \"batchSize\": 1}").location();
 		HttpResponse<java.util.stream.Stream<String>> stream = http.send(
 				HttpRequest.newBuilder(uri(location + "/events")).header("Accept", "text/event-stream").build(),
 				HttpResponse.BodyHandlers.ofLines());
@@ -196,7 +198,7 @@ class JobsIntegrationTests {
 
 		assertThat(events.get(0)).isEqualTo("state");
 		assertThat(events).contains("progress");
-		assertThat(events.stream().filter("epoch"::equals)).hasSize(3);
+		assertThat(events.stream().filter("epoch"::equals)).hasSize(8);
 		assertThat(events.get(events.size() - 1)).isEqualTo("end");
 		assertThat(json.readTree(data.get(data.size() - 1)).path("state").asString()).isEqualTo("SUCCEEDED");
 
