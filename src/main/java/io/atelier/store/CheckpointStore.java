@@ -23,6 +23,7 @@ import io.atelier.system.JobIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -90,6 +91,12 @@ public class CheckpointStore {
 
 	private final JsonMapper json;
 
+	/**
+	 * Sidecar fields this version does not know are skipped: during a rolling update a replica still on an
+	 * older version must not drop what a newer one wrote.
+	 */
+	private final ObjectReader sidecars;
+
 	private final Map<String, String> unreadable = new ConcurrentHashMap<>();
 
 	CheckpointStore(ObjectStore objects, StoreProperties properties, StorageProperties storage, JsonMapper json) {
@@ -97,6 +104,7 @@ public class CheckpointStore {
 		this.keep = properties.keepCheckpoints();
 		this.leftoverAge = storage.leftoverAge();
 		this.json = json;
+		this.sidecars = json.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 	}
 
 	/**
@@ -156,7 +164,7 @@ public class CheckpointStore {
 	/** Once the job's record points to {@code current}: removes the job's other best-epoch sets. */
 	public void pruneBest(String jobId, Checkpoint current) {
 		for (String set : sets(job(jobId)).keySet()) {
-			if (BEST_SET.matcher(set.substring(job(jobId).length() + 1)).matches() && !set.equals(current.location())) {
+			if (BEST_SET.matcher(inJob(jobId, set)).matches() && !set.equals(current.location())) {
 				deleteQuietly(set);
 			}
 		}
@@ -191,7 +199,7 @@ public class CheckpointStore {
 	public void prune(String jobId, Checkpoint current) {
 		Map<String, Map<String, StoredObject>> listed = sets(job(jobId));
 		for (String set : listed.keySet()) {
-			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
+			Matcher jobSet = ANY_JOB_SET.matcher(inJob(jobId, set));
 			if (jobSet.matches() && !set.equals(current.location())
 					&& (jobSet.group(1).equals(RESUME) || current.finalModel())) {
 				deleteQuietly(set);
@@ -231,11 +239,11 @@ public class CheckpointStore {
 			if (set.equals(checkpoint) || set.equals(resumePoint) || set.equals(best)) {
 				continue;
 			}
-			String inJob = set.substring(job(jobId).length() + 1);
-			Matcher jobSet = ANY_JOB_SET.matcher(inJob);
+			String path = inJob(jobId, set);
+			Matcher jobSet = ANY_JOB_SET.matcher(path);
 			Matcher epochSet = ANY_EPOCH_SET.matcher(name(set));
 			boolean uncommitted;
-			if (BEST_SET.matcher(inJob).matches()) {
+			if (BEST_SET.matcher(path).matches()) {
 				uncommitted = true;
 			}
 			else if (jobSet.matches()) {
@@ -256,7 +264,7 @@ public class CheckpointStore {
 		Map<String, Map<String, StoredObject>> listed = sets(job(jobId));
 		List<Checkpoint> checkpoints = new ArrayList<>(epochCheckpoints(jobId, ANY_EPOCH_SET, listed));
 		listed.forEach((set, content) -> {
-			Matcher jobSet = ANY_JOB_SET.matcher(set.substring(job(jobId).length() + 1));
+			Matcher jobSet = ANY_JOB_SET.matcher(inJob(jobId, set));
 			if (jobSet.matches() && jobSet.group(1).equals(MODEL)) {
 				checkpoint(jobId, set, true, content).ifPresent(checkpoints::add);
 			}
@@ -489,10 +497,20 @@ public class CheckpointStore {
 	 * Fields it does not know are skipped: during a rolling update, a replica still on the older version
 	 * must not drop the models a newer one wrote.
 	 */
+	/** A sidecar as the catalogue keeps it, read as leniently as one in the store. */
+	CheckpointMetadata parseMetadata(String text) {
+		return sidecars.forType(CheckpointMetadata.class).readValue(text);
+	}
+
+	/** The set's path below the job's folder: {@code resume-a2}, {@code checkpoints/epoch-0003-a2}. */
+	private String inJob(String jobId, String set) {
+		return set.substring(job(jobId).length() + 1);
+	}
+
 	private <T> T readJson(String key, Class<T> type) throws IOException {
 		AtomicReference<T> value = new AtomicReference<>();
 		objects.read(key, in -> value
-			.set(json.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue((InputStream) in)));
+			.set(sidecars.forType(type).readValue((InputStream) in)));
 		return value.get();
 	}
 

@@ -13,7 +13,6 @@ import ai.djl.nn.Block;
 import io.atelier.store.StoredModel.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -122,15 +121,9 @@ public class ModelCatalog {
 				.stream());
 	}
 
-	/**
-	 * Sidecar fields this version does not know are skipped: during a rolling update a replica still on an
-	 * older version must not drop what a newer one recorded.
-	 */
 	private StoredModel model(ResultSet rs, int row) throws SQLException {
 		String id = rs.getString("id");
-		CheckpointMetadata metadata = json.readerFor(CheckpointMetadata.class)
-			.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-			.readValue(rs.getString("metadata"));
+		CheckpointMetadata metadata = store.parseMetadata(rs.getString("metadata"));
 		Checkpoint checkpoint = new Checkpoint(id, rs.getInt("epoch"), true, rs.getString("location"),
 				rs.getObject("saved_at", OffsetDateTime.class).toInstant(), rs.getLong("size_bytes"));
 		return new StoredModel(checkpoint, metadata, Source.valueOf(rs.getString("source").toUpperCase(Locale.ROOT)));
