@@ -173,7 +173,8 @@ class ScaleOutIntegrationTests {
 	@Test
 	void anApiReplicaThatDoesNotRunTheJobStreamsItsProgressEpochsAndEnd() throws Exception {
 		AtelierClient api = client("api-1");
-		String id = api.startJob("{\"epochs\": 2, \"trainLimit\": 500, \"batchSize\": 5, \"seed\": 3}");
+		// 12,000 one-image batches: several heartbeats long even on a fast machine, so progress reaches the database.
+		String id = api.startJob("{\"epochs\": 2, \"trainLimit\": 6000, \"batchSize\": 1, \"seed\": 3}");
 		java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient()
 			.send(api.request("/jobs/" + id + "/events").timeout(Duration.ofMinutes(3)).GET().build(),
 					java.net.http.HttpResponse.BodyHandlers.ofLines());
