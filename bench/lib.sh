@@ -66,3 +66,58 @@ with open(f"{work}/batch.body", "wb") as body:
     body.write(b"--b--\r\n")
 PY
 }
+
+# Several instances side by side (serve_vs_peer.sh, serve_variants.sh):
+#   instances                   sets $work (removed on exit), $key, and $pids (each stopped on exit)
+#   start_instance NAME PORT ROLE JAVA JVM_OPTIONS ARGS...
+#                               Atelier on $work/NAME/data, $key in ROLE (trainer or predictor); sets $started
+#   ready_on PORT               waits for readiness, polling every 50 ms
+#   train_model PORT            one 1-epoch model (10,000 images) in $work/model/data
+#   hey_predict PORT SECONDS CONCURRENCY      POST /predict of $work/one.png with $key
+#   hey_summary                 hey's output as "req/s p50_ms p99_ms non-200" ("-" when all were 200)
+instances() {
+  work=$(mktemp -d)
+  pids=()
+  key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
+start_instance() {
+  local name=$1 port=$2 role=$3 java=$4 options=$5
+  shift 5
+  mkdir -p "$work/$name"
+  # shellcheck disable=SC2086
+  env "ATELIER_SECURITY_${role^^}_KEYS=$key" \
+  GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
+    "$java" $options -jar "$jar" --server.port="$port" --atelier.data-dir="$work/$name/data" "$@" \
+    >>"$work/$name/atelier.log" 2>&1 &
+  started=$!
+  pids+=("$started")
+}
+
+ready_on() {
+  for _ in $(seq 1 2400); do curl -sf "localhost:$1/actuator/health/readiness" >/dev/null && return; sleep 0.05; done
+  echo "not ready on port $1" >&2
+  return 1
+}
+
+train_model() {
+  start_instance model "$1" trainer java ""
+  ready_on "$1"
+  curl -sf -H "Authorization: Bearer $key" -X POST "localhost:$1/jobs" -H 'Content-Type: application/json' \
+    -d '{"epochs": 1, "trainLimit": 10000}' >/dev/null
+  until curl -sf -H "Authorization: Bearer $key" "localhost:$1/models" | grep -q jobId; do sleep 1; done
+  kill "$started"
+  wait "$started" 2>/dev/null || true
+}
+
+hey_predict() {
+  hey -z "$2s" -c "$3" -H "Authorization: Bearer $key" -m POST -T image/png -D "$work/one.png" \
+    "http://localhost:$1/predict"
+}
+
+hey_summary() {
+  awk '/Requests\/sec/ { rps = $2 } /50% in/ { p50 = $3 * 1000 } /99% in/ { p99 = $3 * 1000 }
+    /^  \[[0-9]+\]/ { if ($1 != "[200]") bad = bad $1 $2 " " }
+    END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? "-" : bad) }'
+}

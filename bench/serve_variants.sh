@@ -16,45 +16,12 @@ rounds=${ROUNDS:-5}
 duration=${SECONDS_PER_RUN:-10}
 warmup=${WARMUP_SECONDS:-20}
 concurrency=${C:-8}
+: "${VARIANTS:?set VARIANTS, one NAME|JAVA|JVM OPTIONS|ARGUMENTS per line}"
 . bench/lib.sh
 
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
-
-# start NAME PORT ROLE JAVA JVM_OPTIONS ARGS...: Atelier on $work/NAME/data; sets $started (its pid).
-start() {
-  local name=$1 port=$2 role=$3 java=$4 options=$5; shift 5
-  mkdir -p "$work/$name"
-  # shellcheck disable=SC2086
-  env "ATELIER_SECURITY_${role^^}_KEYS=$key" \
-  GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
-    "$java" $options -jar "$jar" --server.port="$port" --atelier.data-dir="$work/$name/data" "$@" \
-    >>"$work/$name/atelier.log" 2>&1 &
-  started=$!
-  pids+=("$started")
-}
-ready() {
-  for _ in $(seq 1 2400); do curl -sf "localhost:$1/actuator/health/readiness" >/dev/null && return; sleep 0.05; done
-  echo "not ready on port $1" >&2; return 1
-}
-load() {  # PORT SECONDS
-  hey -z "$2s" -c "$concurrency" -H "Authorization: Bearer $key" -m POST -T image/png -D "$work/one.png" \
-    "http://localhost:$1/predict"
-}
-parse() { awk '/Requests\/sec/ { rps = $2 } /50% in/ { p50 = $3 * 1000 } /99% in/ { p99 = $3 * 1000 }
-  /^  \[[0-9]+\]/ { if ($1 != "[200]") bad = bad $1 $2 " " }
-  END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? "-" : bad) }'; }
-
+instances
 write_test_images "$work"
-start model 18190 trainer java ""
-ready 18190
-curl -sf -H "Authorization: Bearer $key" -X POST localhost:18190/jobs -H 'Content-Type: application/json' \
-  -d '{"epochs": 1, "trainLimit": 10000}' >/dev/null
-until curl -sf -H "Authorization: Bearer $key" localhost:18190/models | grep -q jobId; do sleep 1; done
-kill "$started"; wait "$started" 2>/dev/null || true
+train_model 18190
 
 port=18191
 servers=()
@@ -63,18 +30,18 @@ while IFS='|' read -r name java options arguments; do
   mkdir -p "$work/$name"
   cp -r "$work/model/data" "$work/$name/data"
   # shellcheck disable=SC2086
-  start "$name" "$port" predictor "${java:-java}" "$options" $arguments
+  start_instance "$name" "$port" predictor "${java:-java}" "$options" $arguments
   servers+=("$name:$port")
   port=$((port + 1))
-done <<<"${VARIANTS:?set VARIANTS, one NAME|JAVA|JVM OPTIONS|ARGUMENTS per line}"
-for server in "${servers[@]}"; do ready "${server#*:}"; done
+done <<<"$VARIANTS"
+for server in "${servers[@]}"; do ready_on "${server#*:}"; done
 
 machine
 echo "load: hey -z ${duration}s -c $concurrency, POST /predict, one 28x28 PNG; warm-up ${warmup}s each"
-for server in "${servers[@]}"; do load "${server#*:}" "$warmup" >/dev/null; done
+for server in "${servers[@]}"; do hey_predict "${server#*:}" "$warmup" "$concurrency" >/dev/null; done
 for round in $(seq 1 "$rounds"); do
   for server in "${servers[@]}"; do
-    echo "round $round ${server%%:*} $(load "${server#*:}" "$duration" | parse)"
+    echo "round $round ${server%%:*} $(hey_predict "${server#*:}" "$duration" "$concurrency" | hey_summary)"
   done
 done | tee "$work/results"
 

@@ -22,47 +22,11 @@ peer_script=$(cd ../shared/bench 2>/dev/null && pwd)/peer_serve.py
 [ -f "$peer_script" ] || peer_script=/work/shared/bench/peer_serve.py
 . bench/lib.sh
 
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
-
-# start NAME PORT ROLE ARGS...: Atelier on $work/NAME/data, $key in ROLE (trainer or predictor);
-# sets $started (its pid).
-start() {
-  local name=$1 port=$2 role=$3; shift 3
-  mkdir -p "$work/$name"
-  # shellcheck disable=SC2086
-  env "ATELIER_SECURITY_${role^^}_KEYS=$key" \
-  GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
-    java ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" --atelier.data-dir="$work/$name/data" "$@" \
-    >>"$work/$name/atelier.log" 2>&1 &
-  started=$!
-  pids+=("$started")
-}
-ready() {  # PORT: waits for readiness, polling every 50 ms
-  for _ in $(seq 1 2400); do curl -sf "localhost:$1/actuator/health/readiness" >/dev/null && return; sleep 0.05; done
-  echo "not ready on port $1" >&2; return 1
-}
-stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
-load() {  # PORT SECONDS CONCURRENCY
-  hey -z "$2s" -c "$3" -H "Authorization: Bearer $key" -m POST -T image/png -D "$work/one.png" \
-    "http://localhost:$1/predict"
-}
-parse() { awk '/Requests\/sec/ { rps = $2 } /50% in/ { p50 = $3 * 1000 } /99% in/ { p99 = $3 * 1000 }
-  /^  \[[0-9]+\]/ { if ($1 != "[200]") bad = bad $1 $2 " " }
-  END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? "-" : bad) }'; }
-
+instances
 write_test_images "$work"
 
 # One model, trained once: the instances below each start from a copy of this data directory.
-start model 18090 trainer
-ready 18090
-curl -sf -H "Authorization: Bearer $key" -X POST localhost:18090/jobs -H 'Content-Type: application/json' \
-  -d '{"epochs": 1, "trainLimit": 10000}' >/dev/null
-until curl -sf -H "Authorization: Bearer $key" localhost:18090/models | grep -q jobId; do sleep 1; done
-stop "$started"
+train_model 18090
 for name in batching unbatched; do mkdir -p "$work/$name"; cp -r "$work/model/data" "$work/$name/data"; done
 
 machine
@@ -70,15 +34,15 @@ echo "load: hey -z ${duration}s, POST /predict, one 28x28 PNG; warm-up ${warmup}
 
 # Warm when ready: from process start to readiness, then the first 10 s of load.
 t0=$(date +%s.%N)
-start batching 18091 predictor
+start_instance batching 18091 predictor java "${JAVA_OPTS:-}"
 batching=$started
-ready 18091
+ready_on 18091
 t1=$(date +%s.%N)
-first=$(load 18091 10 8 | parse)
+first=$(hey_predict 18091 10 8 | hey_summary)
 echo "start to ready: $(echo "$t1 - $t0" | bc) s; first 10 s after ready at c=8: $first (req/s p50 p99 non-200)"
 
-start unbatched 18092 predictor --atelier.inference.batching.enabled=false
-ready 18092
+start_instance unbatched 18092 predictor java "${JAVA_OPTS:-}" --atelier.inference.batching.enabled=false
+ready_on 18092
 "$peer_python" "$peer_script" --port 18093 --workers 2 >"$work/peer.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 300); do   # importing torch in two workers takes a minute on a busy machine
@@ -86,13 +50,13 @@ for _ in $(seq 1 300); do   # importing torch in two workers takes a minute on a
   sleep 1
 done
 
-for port in 18091 18092 18093; do load "$port" "$warmup" 8 >/dev/null; done
+for port in 18091 18092 18093; do hey_predict "$port" "$warmup" 8 >/dev/null; done
 
 results="$work/results"
 for round in $(seq 1 "$rounds"); do
   for c in 1 8 32; do
     for server in batching:18091 unbatched:18092 peer:18093; do
-      line=$(load "${server#*:}" "$duration" "$c" | parse)
+      line=$(hey_predict "${server#*:}" "$duration" "$c" | hey_summary)
       echo "round $round c=$c ${server%%:*} $line" | tee -a "$results"
     done
   done
