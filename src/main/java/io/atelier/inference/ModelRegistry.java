@@ -176,11 +176,13 @@ class ModelRegistry {
 	/**
 	 * The model of that id. One this replica has not seen yet, which a worker or another replica recorded
 	 * since its last refresh, is looked up in the catalogue at once: a caller who saw the job succeed
-	 * through any replica can use its model through this one straight away.
+	 * through any replica can use its model through this one straight away. The lookup is by key; the
+	 * catalogue is re-read, under this registry's lock, only when the model is there, so that requests
+	 * for ids nobody recorded cannot keep every replica listing it.
 	 */
 	private Optional<Entry> entry(String jobId) {
 		Optional<Entry> known = known(jobId);
-		if (known.isEmpty() && jobId != null && JobIds.isValid(jobId)) {
+		if (known.isEmpty() && JobIds.isValid(jobId) && catalog.contains(jobId)) {
 			refresh();
 			known = known(jobId);
 		}

@@ -61,6 +61,11 @@ public class ModelCatalog {
 		store.deleteModel(modelId);
 	}
 
+	/** Whether a model of that id is recorded: one lookup by key, without reading the catalogue. */
+	public boolean contains(String modelId) {
+		return jdbc.sql("SELECT COUNT(*) FROM models WHERE id = ?").param(modelId).query(Integer.class).single() > 0;
+	}
+
 	/** Every model, newest first. */
 	public List<StoredModel> models() {
 		return jdbc.sql("SELECT id, source, location, epoch, size_bytes, metadata, saved_at FROM models "

@@ -40,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -246,6 +247,28 @@ class ModelRegistryIntegrationTests {
 
 		assertThat(get("/models/" + id).statusCode()).isEqualTo(200);
 		assertThat(predict(id).path("model").path("jobId").asString()).isEqualTo(id);
+	}
+
+	@Test
+	void requestsForModelsNobodyRecordedDoNotReReadTheCatalogue() {
+		JdbcClient jdbc = context.getBean(JdbcClient.class);
+		// H2 counts each statement's executions from here on.
+		jdbc.sql("SET QUERY_STATISTICS TRUE").update();
+		long listings = catalogueListings(jdbc);
+
+		for (int i = 0; i < 20; i++) {
+			assertThat(get("/models/never-recorded-" + i).statusCode()).isEqualTo(404);
+		}
+
+		assertThat(catalogueListings(jdbc)).isEqualTo(listings);
+		jdbc.sql("SET QUERY_STATISTICS FALSE").update();
+	}
+
+	private static long catalogueListings(JdbcClient jdbc) {
+		return jdbc.sql("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS "
+				+ "WHERE SQL_STATEMENT LIKE 'SELECT id, source, location%'")
+			.query(Long.class)
+			.single();
 	}
 
 	private static long parameterBytes(int side) {

@@ -100,6 +100,19 @@ abstract class ModelCatalogContract {
 	}
 
 	@Test
+	void knowsWhichModelsItHoldsWithoutListingThem() {
+		ModelCatalog catalog = new ModelCatalog(store, jdbc, JSON);
+		trained(catalog, "job-1", 1, 1);
+		catalog.saveImported("m-2", model.getBlock(), metadata("m-2", 0, null));
+
+		assertThat(catalog.contains("job-1")).isTrue();
+		assertThat(catalog.contains("m-2")).isTrue();
+		assertThat(catalog.contains("job-2")).isFalse();
+		catalog.delete("m-2");
+		assertThat(catalog.contains("m-2")).isFalse();
+	}
+
+	@Test
 	void deletingForgetsTheModelAndRemovesItsFiles() {
 		ModelCatalog catalog = new ModelCatalog(store, jdbc, JSON);
 		trained(catalog, "job-1", 1, 1);
