@@ -15,7 +15,7 @@ import javax.imageio.ImageIO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A user of a running Atelier outside the test's JVM: a container, a Compose project, a jar. */
+/** A user of a running Atelier: a container, a Compose project, a jar, or one in the test's own JVM. */
 public final class AtelierClient {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -27,6 +27,11 @@ public final class AtelierClient {
 	public AtelierClient(String base, String apiKey) {
 		this.base = base;
 		this.apiKey = apiKey;
+	}
+
+	/** A client of a service in the test's own JVM, without a key (the tests that use it run insecure). */
+	public static AtelierClient local(int port) {
+		return new AtelierClient("http://localhost:" + port, null);
 	}
 
 	/** Starts a job and answers its id. */
@@ -75,8 +80,12 @@ public final class AtelierClient {
 	}
 
 	public HttpResponse<String> send(HttpRequest.Builder request) {
+		return send(request.build());
+	}
+
+	public HttpResponse<String> send(HttpRequest request) {
 		try {
-			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -87,8 +96,12 @@ public final class AtelierClient {
 		}
 	}
 
+	public URI uri(String path) {
+		return URI.create(base + path);
+	}
+
 	public HttpRequest.Builder request(String path) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
 		return apiKey == null ? request : request.header("Authorization", "Bearer " + apiKey);
 	}
 

@@ -1,8 +1,6 @@
 package io.atelier.inference;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.ndarray.NDManager;
 import io.atelier.AtelierApplication;
+import io.atelier.AtelierClient;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.LabeledDataset;
 import io.atelier.dataset.RealFashionMnist;
@@ -35,7 +34,6 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Predictions through real HTTP from a model trained on the real Fashion-MNIST: accuracy agrees with
@@ -53,11 +51,9 @@ class PredictionIntegrationTests {
 
 	private static JsonNode job;
 
-	private static final HttpClient http = HttpClient.newHttpClient();
-
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static int port;
+	private static AtelierClient client;
 
 	@BeforeAll
 	static void trainAModel() {
@@ -65,19 +61,14 @@ class PredictionIntegrationTests {
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.datasets.fashion-mnist.dir=" + RealFashionMnist.dir().toAbsolutePath());
-		port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		client = AtelierClient.local(((WebServerApplicationContext) context).getWebServer().getPort());
 
-		HttpResponse<String> none = send(raw(png(0)));
+		HttpResponse<String> none = client.send(raw(png(0)));
 		assertThat(none.statusCode()).as("before any model exists").isEqualTo(409);
 
-		String location = send(HttpRequest.newBuilder(uri("/jobs"))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 1}"))
-			.build()).headers().firstValue("Location").orElseThrow();
-		job = await().atMost(Duration.ofMinutes(3))
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())),
-					node -> node.path("state").asString().equals("SUCCEEDED"));
+		String id = client.startJob("{\"epochs\": 1}");
+		client.awaitState(id, "SUCCEEDED", Duration.ofMinutes(3));
+		job = body(client.get("/jobs/" + id));
 	}
 
 	@AfterAll
@@ -96,7 +87,7 @@ class PredictionIntegrationTests {
 			for (int i = from; i < from + 250; i++) {
 				images.add(png(i));
 			}
-			JsonNode results = body(send(batch(images))).path("results");
+			JsonNode results = body(client.send(batch(images))).path("results");
 			for (int i = 0; i < 250; i++) {
 				if (results.get(i).path("predictions").get(0).path("index").asInt() == test.label(from + i)) {
 					correct++;
@@ -113,7 +104,7 @@ class PredictionIntegrationTests {
 		int correct = 0;
 		for (int i = 0; i < 500; i++) {
 			Path file = Files.write(tmp.resolve("test-" + i + ".png"), png(i));
-			JsonNode answer = body(send(raw(Files.readAllBytes(file))));
+			JsonNode answer = body(client.send(raw(Files.readAllBytes(file))));
 			if (answer.path("predictions").get(0).path("index").asInt() == dataset.test().label(i)) {
 				correct++;
 			}
@@ -125,9 +116,9 @@ class PredictionIntegrationTests {
 	@Test
 	void rawMultipartAndBatchGiveTheSameProbabilities() {
 		for (int i = 0; i < 5; i++) {
-			JsonNode raw = body(send(raw(png(i)))).path("predictions");
-			JsonNode multipart = body(send(multipart("image", List.of(png(i)), "/predict"))).path("predictions");
-			JsonNode batched = body(send(batch(List.of(png(i), png(i + 1))))).path("results").get(0).path("predictions");
+			JsonNode raw = body(client.send(raw(png(i)))).path("predictions");
+			JsonNode multipart = body(client.send(multipart("image", List.of(png(i)), "/predict"))).path("predictions");
+			JsonNode batched = body(client.send(batch(List.of(png(i), png(i + 1))))).path("results").get(0).path("predictions");
 			assertThat(multipart).isEqualTo(raw);
 			for (int k = 0; k < 3; k++) {
 				assertThat(batched.get(k).path("index").asInt()).isEqualTo(raw.get(k).path("index").asInt());
@@ -139,7 +130,7 @@ class PredictionIntegrationTests {
 
 	@Test
 	void multipartUploadsOverTheSizeLimitAreTooLarge() {
-		HttpResponse<String> response = send(multipart("image", List.of(new byte[11 * 1024 * 1024]), "/predict"));
+		HttpResponse<String> response = client.send(multipart("image", List.of(new byte[11 * 1024 * 1024]), "/predict"));
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 	}
@@ -155,7 +146,7 @@ class PredictionIntegrationTests {
 				work.add(clients.submit(() -> {
 					for (int r = 0; r < 250; r++) {
 						int image = r % 20;
-						HttpResponse<String> response = send(raw(png(image)));
+						HttpResponse<String> response = client.send(raw(png(image)));
 						if (response.statusCode() != 200) {
 							errors.incrementAndGet();
 							continue;
@@ -235,7 +226,7 @@ class PredictionIntegrationTests {
 				int offset = c;
 				work.add(clients.submit(() -> {
 					for (int r = 0; r < count / 4; r++) {
-						assertThat(send(raw(images[(r + offset) % images.length])).statusCode()).isEqualTo(200);
+						assertThat(client.send(raw(images[(r + offset) % images.length])).statusCode()).isEqualTo(200);
 					}
 				}));
 			}
@@ -276,7 +267,7 @@ class PredictionIntegrationTests {
 	}
 
 	private static HttpRequest raw(byte[] image) {
-		return HttpRequest.newBuilder(uri("/predict"))
+		return HttpRequest.newBuilder(client.uri("/predict"))
 			.header("Content-Type", "image/png")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(image))
 			.build();
@@ -291,25 +282,14 @@ class PredictionIntegrationTests {
 		for (int i = 0; i < images.size(); i++) {
 			body.file(field, i + ".png", "image/png", images.get(i));
 		}
-		return body.post(uri(path)).build();
+		return body.post(client.uri(path)).build();
 	}
 
-	private static HttpResponse<String> send(HttpRequest request) {
-		try {
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException | InterruptedException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	private static JsonNode body(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body());
 	}
 
-	private static URI uri(String path) {
-		return URI.create("http://localhost:" + port + path);
-	}
 
 }

@@ -1,7 +1,6 @@
 package io.atelier.inference;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.atelier.AtelierApplication;
+import io.atelier.AtelierClient;
 import io.atelier.dataset.ImageFolderZips;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
@@ -36,7 +36,6 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Models in and out through a real PyTorch: one trained in Atelier, exported over HTTP and loaded
@@ -71,11 +70,12 @@ class PyTorchInteropIntegrationTests {
 
 	private static JsonNode torchScriptProbabilities;
 
-	private static final HttpClient http = HttpClient.newHttpClient();
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static int port;
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static AtelierClient client;
 
 	@BeforeAll
 	static void trainAModel() {
@@ -83,21 +83,15 @@ class PyTorchInteropIntegrationTests {
 		context = new SpringApplicationBuilder(AtelierApplication.class).run("--server.port=0",
 				"--atelier.security.insecure-local-mode=true", "--atelier.data-dir=" + tmp.resolve("data"),
 				"--atelier.datasets.fashion-mnist.dir=" + dataset, "--atelier.models.max-upload-size=1MB");
-		port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		client = AtelierClient.local(((WebServerApplicationContext) context).getWebServer().getPort());
 		modelId = train("{\"epochs\": 1, \"trainLimit\": 6000}");
 	}
 
 	/** Starts a job, waits for it to succeed, and answers its id, which is its model's. */
 	private static String train(String hyperparameters) {
-		String location = send(HttpRequest.newBuilder(uri("/jobs"))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(hyperparameters))
-			.build()).headers().firstValue("Location").orElseThrow();
-		await().atMost(Duration.ofMinutes(3))
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> body(send(HttpRequest.newBuilder(uri(location)).build())).path("state").asString(),
-					"SUCCEEDED"::equals);
-		return location.substring("/jobs/".length());
+		String id = client.startJob(hyperparameters);
+		client.awaitState(id, "SUCCEEDED", Duration.ofMinutes(3));
+		return id;
 	}
 
 	@BeforeAll
@@ -172,7 +166,7 @@ class PyTorchInteropIntegrationTests {
 
 	@Test
 	void aModelBuiltInPyTorchIsImportedListedAndAnswersAsPyTorchDoes() throws IOException {
-		HttpResponse<String> created = send(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn",
+		HttpResponse<String> created = client.send(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn",
 				"classNames", CLASS_NAMES, "name", "built in PyTorch")));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		JsonNode model = json.readTree(created.body());
@@ -182,7 +176,7 @@ class PyTorchInteropIntegrationTests {
 		assertThat(model.path("name").asString()).isEqualTo("built in PyTorch");
 
 		Map<String, String> sources = new LinkedHashMap<>();
-		body(send(HttpRequest.newBuilder(uri("/models")).build()))
+		body(client.send(HttpRequest.newBuilder(client.uri("/models")).build()))
 			.forEach(listed -> sources.put(listed.path("jobId").asString(), listed.path("source").asString()));
 		assertThat(sources).containsEntry(id, "imported").containsEntry(modelId, "trained");
 
@@ -192,7 +186,7 @@ class PyTorchInteropIntegrationTests {
 	@Test
 	void aTorchScriptModuleSavedByPyTorch113IsImportedListedAndServedByEveryEndpointAsPyTorchAnswers()
 			throws IOException {
-		HttpResponse<String> created = send(upload(torchScript(""), Map.of("classNames", CLASS_NAMES, "name",
+		HttpResponse<String> created = client.send(upload(torchScript(""), Map.of("classNames", CLASS_NAMES, "name",
 				"scripted in PyTorch 1.13")));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		JsonNode model = json.readTree(created.body());
@@ -200,11 +194,11 @@ class PyTorchInteropIntegrationTests {
 		assertThat(created.headers().firstValue("Location")).hasValue("/models/" + id);
 		assertThat(model.path("source").asString()).isEqualTo("imported");
 		assertThat(model.path("architecture").asString()).isEqualTo("torchscript");
-		assertThat(body(send(HttpRequest.newBuilder(uri("/models")).build())).findValuesAsString("jobId"))
+		assertThat(body(client.send(HttpRequest.newBuilder(client.uri("/models")).build())).findValuesAsString("jobId"))
 			.contains(id);
 
 		assertThat(maxDifference(id, torchScriptProbabilities)).isLessThanOrEqualTo(1e-5);
-		JsonNode single = body(send(HttpRequest.newBuilder(uri("/predict?topK=10&invert=false&model=" + id))
+		JsonNode single = body(client.send(HttpRequest.newBuilder(client.uri("/predict?topK=10&invert=false&model=" + id))
 			.header("Content-Type", "image/png")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(pngs[7]))
 			.build()));
@@ -213,7 +207,7 @@ class PyTorchInteropIntegrationTests {
 					torchScriptProbabilities.get(7).get(prediction.path("index").asInt()).asDouble(),
 					org.assertj.core.api.Assertions.within(1e-5));
 		}
-		JsonNode v2 = body(send(HttpRequest.newBuilder(uri("/v2/models/" + id + "/infer"))
+		JsonNode v2 = body(client.send(HttpRequest.newBuilder(client.uri("/v2/models/" + id + "/infer"))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(v2Request(7)))
 			.build())).path("outputs").get(0);
@@ -225,9 +219,9 @@ class PyTorchInteropIntegrationTests {
 		assertThat(export(id, "safetensors").statusCode()).isEqualTo(409);
 		assertThat(tmp.resolve("data/imported/" + id + "/model.pt")).hasBinaryContent(torchScript(""));
 
-		assertThat(send(HttpRequest.newBuilder(uri("/models/" + id)).DELETE().build()).statusCode()).isEqualTo(204);
+		assertThat(client.send(HttpRequest.newBuilder(client.uri("/models/" + id)).DELETE().build()).statusCode()).isEqualTo(204);
 		assertThat(tmp.resolve("data/imported/" + id)).doesNotExist();
-		assertThat(send(HttpRequest.newBuilder(uri("/predict?model=" + id))
+		assertThat(client.send(HttpRequest.newBuilder(client.uri("/predict?model=" + id))
 			.header("Content-Type", "image/png")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(pngs[7]))
 			.build()).statusCode()).isEqualTo(404);
@@ -237,7 +231,7 @@ class PyTorchInteropIntegrationTests {
 	@Test
 	void aTorchScriptModuleSavedByTheCurrentPyTorchLoadsWhenItsFormatIsOneLibtorchReads() throws IOException {
 		byte[] archive = Files.readAllBytes(tmp.resolve("pytorch-torch2.pt"));
-		HttpResponse<String> created = send(upload(archive, Map.of("classNames", CLASS_NAMES)));
+		HttpResponse<String> created = client.send(upload(archive, Map.of("classNames", CLASS_NAMES)));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		assertThat(maxDifference(json.readTree(created.body()).path("jobId").asString(), pytorchProbabilities))
 			.isLessThanOrEqualTo(1e-5);
@@ -245,17 +239,17 @@ class PyTorchInteropIntegrationTests {
 
 	@Test
 	void anExportImportsOnItsOwnMetadataAndAnswersAsTheTrainedModel() {
-		HttpResponse<String> created = send(upload(export(modelId, "safetensors").body(), Map.of()));
+		HttpResponse<String> created = client.send(upload(export(modelId, "safetensors").body(), Map.of()));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		String id = json.readTree(created.body()).path("jobId").asString();
-		JsonNode original = body(send(batch(List.of(pngs[0], pngs[1]), modelId))).path("results");
-		JsonNode imported = body(send(batch(List.of(pngs[0], pngs[1]), id))).path("results");
+		JsonNode original = body(client.send(batch(List.of(pngs[0], pngs[1]), modelId))).path("results");
+		JsonNode imported = body(client.send(batch(List.of(pngs[0], pngs[1]), id))).path("results");
 		assertThat(imported).isEqualTo(original);
 	}
 
 	@Test
 	void filesThatDoNotFitAreRefusedByNameAndLeaveNothingBehind() throws IOException {
-		int before = body(send(HttpRequest.newBuilder(uri("/models")).build())).size();
+		int before = body(client.send(HttpRequest.newBuilder(client.uri("/models")).build())).size();
 		Map<String, String> declared = Map.of("architecture", "seed-cnn", "classNames", CLASS_NAMES);
 
 		assertProblem(upload(pngs[0], declared), 415, "neither a safetensors");
@@ -286,7 +280,7 @@ class PyTorchInteropIntegrationTests {
 		byte[] oversize = Arrays.copyOf(torchScript(""), 2 * 1024 * 1024);
 		assertProblem(upload(oversize, classes), 413, "");
 
-		assertThat(body(send(HttpRequest.newBuilder(uri("/models")).build())).size()).isEqualTo(before);
+		assertThat(body(client.send(HttpRequest.newBuilder(client.uri("/models")).build())).size()).isEqualTo(before);
 		Path imported = tmp.resolve("data/imported");
 		if (Files.isDirectory(imported)) {
 			try (var entries = Files.list(imported)) {
@@ -298,7 +292,7 @@ class PyTorchInteropIntegrationTests {
 	}
 
 	private static JsonNode assertProblem(HttpRequest request, int status, String mentioned) {
-		HttpResponse<String> response = send(request);
+		HttpResponse<String> response = client.send(request);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 		JsonNode problem = json.readTree(response.body());
@@ -331,7 +325,7 @@ class PyTorchInteropIntegrationTests {
 		assertThat(expected.size()).isEqualTo(IMAGES);
 		double maxDifference = 0;
 		for (int from = 0; from < IMAGES; from += BATCH) {
-			JsonNode results = body(send(batch(Arrays.asList(pngs).subList(from, from + BATCH), model)))
+			JsonNode results = body(client.send(batch(Arrays.asList(pngs).subList(from, from + BATCH), model)))
 				.path("results");
 			for (int i = 0; i < BATCH; i++) {
 				for (JsonNode prediction : results.get(i).path("predictions")) {
@@ -371,7 +365,7 @@ class PyTorchInteropIntegrationTests {
 				answers.toString());
 		Map<String, String> declared = Map.of("architecture", "cnn-bn", "classNames", CLASS_NAMES);
 
-		HttpResponse<String> created = send(upload(Files.readAllBytes(tmp.resolve("cnn-bn.safetensors")), declared));
+		HttpResponse<String> created = client.send(upload(Files.readAllBytes(tmp.resolve("cnn-bn.safetensors")), declared));
 
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		String id = json.readTree(created.body()).path("jobId").asString();
@@ -385,9 +379,9 @@ class PyTorchInteropIntegrationTests {
 	/** seed-cnn on 3×28×36 images: another first convolution and flattened size (288), the same module. */
 	@Test
 	void anRgbModelOfAnotherShapeLoadsIntoTheReferenceModuleAndAnswersAsAtelierDoes() throws IOException {
-		HttpResponse<String> created = send(new MultipartBody().field("name", "shapes")
+		HttpResponse<String> created = client.send(new MultipartBody().field("name", "shapes")
 			.file("file", "shapes.zip", "application/zip", ImageFolderZips.shapes(20, 36, 28, 3))
-			.post(uri("/datasets"))
+			.post(client.uri("/datasets"))
 			.build());
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		String model = train("{\"dataset\": \"shapes\", \"epochs\": 2, \"batchSize\": 10}");
@@ -406,7 +400,7 @@ class PyTorchInteropIntegrationTests {
 		JsonNode theirs = json.readTree(answers.toFile()).path("probabilities");
 		MultipartBody request = new MultipartBody();
 		shapes.forEach(png -> request.file("images", "shape.png", "image/png", png));
-		JsonNode ours = body(send(request.post(uri("/predict/batch?topK=3&model=" + model)).build())).path("results");
+		JsonNode ours = body(client.send(request.post(client.uri("/predict/batch?topK=3&model=" + model)).build())).path("results");
 		assertThat(theirs).hasSize(12);
 		for (int i = 0; i < 12; i++) {
 			for (JsonNode prediction : ours.get(i).path("predictions")) {
@@ -432,7 +426,7 @@ class PyTorchInteropIntegrationTests {
 
 	private static HttpResponse<byte[]> export(String id, String format) {
 		try {
-			return http.send(HttpRequest.newBuilder(uri("/models/" + id + "/export?format=" + format)).build(),
+			return http.send(HttpRequest.newBuilder(client.uri("/models/" + id + "/export?format=" + format)).build(),
 					HttpResponse.BodyHandlers.ofByteArray());
 		}
 		catch (IOException | InterruptedException ex) {
@@ -445,31 +439,20 @@ class PyTorchInteropIntegrationTests {
 		for (int i = 0; i < images.size(); i++) {
 			body.file("images", i + ".png", "image/png", images.get(i));
 		}
-		return body.post(uri("/predict/batch?topK=10&invert=false&model=" + model)).build();
+		return body.post(client.uri("/predict/batch?topK=10&invert=false&model=" + model)).build();
 	}
 
 	private static HttpRequest upload(byte[] file, Map<String, String> fields) {
 		MultipartBody body = new MultipartBody();
 		fields.forEach(body::field);
-		return body.file("file", "model.safetensors", "application/octet-stream", file).post(uri("/models")).build();
+		return body.file("file", "model.safetensors", "application/octet-stream", file).post(client.uri("/models")).build();
 	}
 
-	private static HttpResponse<String> send(HttpRequest request) {
-		try {
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException | InterruptedException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	private static JsonNode body(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body());
 	}
 
-	private static URI uri(String path) {
-		return URI.create("http://localhost:" + port + path);
-	}
 
 }
