@@ -3,7 +3,9 @@ package io.atelier.inference;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import ai.djl.Model;
 import io.atelier.job.JobFinished;
@@ -42,6 +44,9 @@ class ModelRegistry {
 	private final LoadedModels loaded;
 
 	private volatile List<Entry> models;
+
+	/** Recorded models this version cannot serve: another version's architecture, during an upgrade. */
+	private volatile Set<String> unservable = Set.of();
 
 	ModelRegistry(CheckpointStore store, ModelCatalog catalog, ModelAliases aliases, InferenceProperties properties,
 			MeterRegistry meters) {
@@ -182,7 +187,7 @@ class ModelRegistry {
 	 */
 	private Optional<Entry> entry(String jobId) {
 		Optional<Entry> known = known(jobId);
-		if (known.isEmpty() && JobIds.isValid(jobId) && catalog.contains(jobId)) {
+		if (known.isEmpty() && JobIds.isValid(jobId) && !unservable.contains(jobId) && catalog.contains(jobId)) {
 			refresh();
 			known = known(jobId);
 		}
@@ -198,11 +203,12 @@ class ModelRegistry {
 	 * not served.
 	 */
 	private synchronized void refresh() {
-		models = catalog.models()
+		Map<Boolean, List<Entry>> byServable = catalog.models()
 			.stream()
 			.map(model -> new Entry(model.checkpoint(), model.metadata(), source(model.source())))
-			.filter(entry -> entry.isTorchScript() || Architecture.byId(entry.metadata().architecture()).isPresent())
-			.toList();
+			.collect(Collectors.partitioningBy(Entry::isServable));
+		models = List.copyOf(byServable.get(true));
+		unservable = byServable.get(false).stream().map(Entry::jobId).collect(Collectors.toUnmodifiableSet());
 	}
 
 	private static String source(StoredModel.Source source) {
@@ -263,6 +269,10 @@ class ModelRegistry {
 
 		boolean isTorchScript() {
 			return TorchScript.ARCHITECTURE.equals(metadata.architecture());
+		}
+
+		boolean isServable() {
+			return isTorchScript() || Architecture.byId(metadata.architecture()).isPresent();
 		}
 
 		String jobId() {

@@ -236,17 +236,38 @@ class ModelRegistryIntegrationTests {
 
 	@Test
 	void aModelRecordedElsewhereIsServedAtOnceWithoutWaitingForARefresh() {
-		String id = "elsewhere-" + java.util.UUID.randomUUID();
-		CheckpointMetadata metadata = new CheckpointMetadata(id, 1, Architecture.SEED_CNN.id(), null,
-				List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), new CheckpointMetadata.Input(1, 28, 28),
-				null, null, java.time.Instant.now());
-		// As a worker or another replica records one: into the store and the catalogue, not through this registry.
-		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 5)) {
-			context.getBean(ModelCatalog.class).saveImported(id, model.getBlock(), metadata);
-		}
+		String id = recordElsewhere("elsewhere-", Architecture.SEED_CNN.id());
 
 		assertThat(get("/models/" + id).statusCode()).isEqualTo(200);
 		assertThat(predict(id).path("model").path("jobId").asString()).isEqualTo(id);
+	}
+
+	@Test
+	void aModelOfAnArchitectureThisVersionDoesNotKnowIsLookedUpOnceNotOnEveryRequest() {
+		// As a newer version's replica would record one during a rolling upgrade.
+		String id = recordElsewhere("later-", "architecture-of-a-later-version");
+		JdbcClient jdbc = context.getBean(JdbcClient.class);
+		jdbc.sql("SET QUERY_STATISTICS TRUE").update();
+		long listings = catalogueListings(jdbc);
+
+		for (int i = 0; i < 20; i++) {
+			assertThat(get("/models/" + id).statusCode()).isEqualTo(404);
+		}
+
+		assertThat(catalogueListings(jdbc)).isLessThanOrEqualTo(listings + 1);
+		jdbc.sql("SET QUERY_STATISTICS FALSE").update();
+	}
+
+	/** Records a model as a worker or another replica does: into the store and the catalogue, not through this registry. */
+	private static String recordElsewhere(String prefix, String architecture) {
+		String id = prefix + java.util.UUID.randomUUID();
+		CheckpointMetadata metadata = new CheckpointMetadata(id, 1, architecture, null,
+				List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), new CheckpointMetadata.Input(1, 28, 28),
+				null, null, java.time.Instant.now());
+		try (Model model = Architecture.SEED_CNN.newModel(10, new Shape(1, 1, 28, 28), 5)) {
+			context.getBean(ModelCatalog.class).saveImported(id, model.getBlock(), metadata);
+		}
+		return id;
 	}
 
 	@Test
