@@ -97,6 +97,9 @@ public class CheckpointStore {
 	 */
 	private final ObjectReader sidecars;
 
+	/** The catalogue parses every row's metadata on each refresh. */
+	private final ObjectReader metadataReader;
+
 	private final Map<String, String> unreadable = new ConcurrentHashMap<>();
 
 	CheckpointStore(ObjectStore objects, StoreProperties properties, StorageProperties storage, JsonMapper json) {
@@ -105,6 +108,7 @@ public class CheckpointStore {
 		this.leftoverAge = storage.leftoverAge();
 		this.json = json;
 		this.sidecars = json.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+		this.metadataReader = sidecars.forType(CheckpointMetadata.class);
 	}
 
 	/**
@@ -493,13 +497,9 @@ public class CheckpointStore {
 	private record EpochOnly(int epoch) {
 	}
 
-	/**
-	 * Fields it does not know are skipped: during a rolling update, a replica still on the older version
-	 * must not drop the models a newer one wrote.
-	 */
 	/** A sidecar as the catalogue keeps it, read as leniently as one in the store. */
 	CheckpointMetadata parseMetadata(String text) {
-		return sidecars.forType(CheckpointMetadata.class).readValue(text);
+		return metadataReader.readValue(text);
 	}
 
 	/** The set's path below the job's folder: {@code resume-a2}, {@code checkpoints/epoch-0003-a2}. */
