@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -185,26 +184,7 @@ class TrainingOptionsTests {
 			.isLessThan(6);
 		assertThat(whole.bests).last().isEqualTo(wholeFinal[0]);
 
-		AtomicBoolean stop = new AtomicBoolean();
-		TrainingRunTests.Saved saved = new TrainingRunTests.Saved();
-		TrainingRunTests.Recording first = new TrainingRunTests.Recording() {
-			@Override
-			public void bestEpoch(EpochResult result, TrainingRun.Snapshot snapshot) {
-				saved.captureBest(result, snapshot);
-			}
-
-			@Override
-			public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
-				stop.set(epoch == 6 && batch == 3);
-			}
-
-			@Override
-			public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
-				saved.capture(epoch, totals, snapshot);
-			}
-		};
-		assertThatThrownBy(() -> new TrainingRun(spec, SYNTHETIC, first, stop::get, null).run())
-			.isInstanceOf(TrainingRun.CancelledException.class);
+		TrainingRunTests.Saved saved = TrainingRunTests.stoppedAfter(spec, SYNTHETIC, 6, 3);
 		assertThat(saved.best.result().epoch()).isEqualTo(wholeFinal[0].epoch());
 
 		EpochResult[] resumedFinal = new EpochResult[1];
@@ -256,21 +236,7 @@ class TrainingOptionsTests {
 		TrainingRunTests.Recording whole = new TrainingRunTests.Recording();
 		Evaluation uninterrupted = new TrainingRun(spec, SMALL, whole, () -> false, null).run();
 
-		AtomicBoolean stop = new AtomicBoolean();
-		TrainingRunTests.Saved saved = new TrainingRunTests.Saved();
-		TrainingRunTests.Recording first = new TrainingRunTests.Recording() {
-			@Override
-			public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
-				stop.set(epoch == 2 && batch == 3);
-			}
-
-			@Override
-			public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
-				saved.capture(epoch, totals, snapshot);
-			}
-		};
-		assertThatThrownBy(() -> new TrainingRun(spec, SMALL, first, stop::get, null).run())
-			.isInstanceOf(TrainingRun.CancelledException.class);
+		TrainingRunTests.Saved saved = TrainingRunTests.stoppedAfter(spec, SMALL, 2, 3);
 
 		TrainingRunTests.Recording second = new TrainingRunTests.Recording();
 		Evaluation resumed = new TrainingRun(spec, SMALL, second, () -> false, saved.resume).run();

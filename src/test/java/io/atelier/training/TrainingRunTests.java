@@ -61,21 +61,7 @@ class TrainingRunTests {
 		Recording whole = new Recording();
 		Evaluation uninterrupted = new TrainingRun(spec(3, 50), SYNTHETIC, whole, () -> false, null).run();
 
-		AtomicBoolean stop = new AtomicBoolean();
-		Saved saved = new Saved();
-		Recording first = new Recording() {
-			@Override
-			public void batchFinished(int epoch, int batch, int batchesPerEpoch, long nanos) {
-				stop.set(epoch == 2 && batch == 7);
-			}
-
-			@Override
-			public void interrupted(int epoch, int batch, EpochTotals totals, TrainingRun.Snapshot snapshot) {
-				saved.capture(epoch, totals, snapshot);
-			}
-		};
-		assertThatThrownBy(() -> new TrainingRun(spec(3, 50), SYNTHETIC, first, stop::get, null).run())
-			.isInstanceOf(TrainingRun.CancelledException.class);
+		Saved saved = stoppedAfter(spec(3, 50), SYNTHETIC, 2, 7);
 		assertThat(saved.resume.batch()).isEqualTo(7);
 
 		Recording second = new Recording();
@@ -134,6 +120,35 @@ class TrainingRunTests {
 		new TrainingRun(sgd, SYNTHETIC, recording, () -> false, null).run();
 		assertThat(recording.epochs.get(3).trainLoss()).isLessThan(recording.epochs.get(0).trainLoss());
 		assertThat(recording.epochs.get(3).testAccuracy()).isGreaterThan(0.5);
+	}
+
+	/**
+	 * Runs {@code spec} until batch {@code batch} of epoch {@code epoch} has finished, then stops it as a
+	 * cancel does, and answers the state it left: its resume point and its best epoch so far.
+	 */
+	static Saved stoppedAfter(TrainingSpec spec, LabeledDataset dataset, int epoch, int batch) {
+		AtomicBoolean stop = new AtomicBoolean();
+		Saved saved = new Saved();
+		Recording stopping = new Recording() {
+			@Override
+			public void bestEpoch(EpochResult result, TrainingRun.Snapshot snapshot) {
+				saved.captureBest(result, snapshot);
+			}
+
+			@Override
+			public void batchFinished(int finishedEpoch, int finishedBatch, int batchesPerEpoch, long nanos) {
+				stop.set(finishedEpoch == epoch && finishedBatch == batch);
+			}
+
+			@Override
+			public void interrupted(int stoppedEpoch, int stoppedBatch, EpochTotals totals,
+					TrainingRun.Snapshot snapshot) {
+				saved.capture(stoppedEpoch, totals, snapshot);
+			}
+		};
+		assertThatThrownBy(() -> new TrainingRun(spec, dataset, stopping, stop::get, null).run())
+			.isInstanceOf(TrainingRun.CancelledException.class);
+		return saved;
 	}
 
 	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
