@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.atelier.testing.SecretMount;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,53 +34,50 @@ class KeysFileWatcherTests {
 	@TempDir
 	Path tmp;
 
-	@Test
-	void aRotatedSecretReplacesTheFilesKeysAndKeepsTheConfiguredOnes(CapturedOutput output) throws IOException {
-		SecretMount secret = new SecretMount(tmp.resolve("secret"));
-		secret.write("trainer:" + KEY_A + "\n");
-		ApiKeyAuthenticationProvider provider = new ApiKeyAuthenticationProvider(properties(secret.file()));
-		KeysFileWatcher watcher = new KeysFileWatcher(properties(secret.file()), provider);
-		try {
-			assertThat(provider.authenticate(presented(KEY_A)).getName()).isEqualTo("trainer-file-line-1");
+	private SecretMount secret;
 
-			secret.write("# rotated\npredictor:" + KEY_B + "\n");
-			watcher.check();
+	private ApiKeyAuthenticationProvider provider;
 
-			assertThatThrownBy(() -> provider.authenticate(presented(KEY_A))).isInstanceOf(BadCredentialsException.class);
-			assertThat(provider.authenticate(presented(KEY_B)).getAuthorities()).extracting(Object::toString)
-				.containsExactly("ROLE_PREDICTOR");
-			assertThat(provider.authenticate(presented(CONFIGURED)).getName()).isEqualTo("trainer-1");
-			assertThat(output.getAll()).contains("API keys from " + secret.file() + ": 0 trainer, 1 predictor")
-				.doesNotContain(KEY_A, KEY_B);
-		}
-		finally {
+	private KeysFileWatcher watcher;
+
+	@AfterEach
+	void stopWatching() {
+		if (watcher != null) {
 			watcher.destroy();
 		}
 	}
 
 	@Test
-	void anInvalidOrVanishedFileKeepsTheLastGoodKeysAndSaysWhyOnce(CapturedOutput output) throws IOException {
-		SecretMount secret = new SecretMount(tmp.resolve("secret"));
-		secret.write("trainer:" + KEY_A + "\n");
-		ApiKeyAuthenticationProvider provider = new ApiKeyAuthenticationProvider(properties(secret.file()));
-		KeysFileWatcher watcher = new KeysFileWatcher(properties(secret.file()), provider);
-		try {
-			String tooShort = "short-but-secret";
-			secret.write("trainer:" + tooShort + "\n");
-			watcher.check();
-			watcher.check();
-			assertThat(provider.authenticate(presented(KEY_A)).isAuthenticated()).isTrue();
-			assertThat(output.getAll().split("Keeping the API keys", -1)).hasSize(2);
-			assertThat(output.getAll()).contains("line 1 is shorter than 32 characters").doesNotContain(tooShort);
+	void aRotatedSecretReplacesTheFilesKeysAndKeepsTheConfiguredOnes(CapturedOutput output) throws IOException {
+		watchASecretHoldingKeyA();
+		assertThat(provider.authenticate(presented(KEY_A)).getName()).isEqualTo("trainer-file-line-1");
 
-			Files.delete(secret.file());
-			watcher.check();
-			assertThat(provider.authenticate(presented(KEY_A)).isAuthenticated()).isTrue();
-			assertThat(output.getAll()).contains("it cannot be read").doesNotContain(KEY_A);
-		}
-		finally {
-			watcher.destroy();
-		}
+		secret.write("# rotated\npredictor:" + KEY_B + "\n");
+		watcher.check();
+
+		assertThatThrownBy(() -> provider.authenticate(presented(KEY_A))).isInstanceOf(BadCredentialsException.class);
+		assertThat(provider.authenticate(presented(KEY_B)).getAuthorities()).extracting(Object::toString)
+			.containsExactly("ROLE_PREDICTOR");
+		assertThat(provider.authenticate(presented(CONFIGURED)).getName()).isEqualTo("trainer-1");
+		assertThat(output.getAll()).contains("API keys from " + secret.file() + ": 0 trainer, 1 predictor")
+			.doesNotContain(KEY_A, KEY_B);
+	}
+
+	@Test
+	void anInvalidOrVanishedFileKeepsTheLastGoodKeysAndSaysWhyOnce(CapturedOutput output) throws IOException {
+		watchASecretHoldingKeyA();
+		String tooShort = "short-but-secret";
+		secret.write("trainer:" + tooShort + "\n");
+		watcher.check();
+		watcher.check();
+		assertThat(provider.authenticate(presented(KEY_A)).isAuthenticated()).isTrue();
+		assertThat(output.getAll().split("Keeping the API keys", -1)).hasSize(2);
+		assertThat(output.getAll()).contains("line 1 is shorter than 32 characters").doesNotContain(tooShort);
+
+		Files.delete(secret.file());
+		watcher.check();
+		assertThat(provider.authenticate(presented(KEY_A)).isAuthenticated()).isTrue();
+		assertThat(output.getAll()).contains("it cannot be read").doesNotContain(KEY_A);
 	}
 
 	@Test
@@ -98,9 +96,16 @@ class KeysFileWatcherTests {
 	@Test
 	void withoutAKeysFileThereIsNothingToWatch() {
 		long before = watchingThreads();
-		KeysFileWatcher watcher = new KeysFileWatcher(properties(null), new ApiKeyAuthenticationProvider(properties(null)));
+		watcher = new KeysFileWatcher(properties(null), new ApiKeyAuthenticationProvider(properties(null)));
 		assertThat(watchingThreads()).isLessThanOrEqualTo(before);
-		watcher.destroy();
+	}
+
+	/** A mounted Secret holding {@code KEY_A} as a trainer's, read and watched as the application wires them. */
+	private void watchASecretHoldingKeyA() throws IOException {
+		secret = new SecretMount(tmp.resolve("secret"));
+		secret.write("trainer:" + KEY_A + "\n");
+		provider = new ApiKeyAuthenticationProvider(properties(secret.file()));
+		watcher = new KeysFileWatcher(properties(secret.file()), provider);
 	}
 
 	private static long watchingThreads() {
