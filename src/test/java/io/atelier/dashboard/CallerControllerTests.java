@@ -1,5 +1,6 @@
 package io.atelier.dashboard;
 
+import io.atelier.security.ApiKeys;
 import io.atelier.security.ApiSecurity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Nested;
@@ -13,19 +14,16 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import static io.atelier.security.ApiKeys.PREDICTOR;
+import static io.atelier.security.ApiKeys.TRAINER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /me tells a caller its role, and the dashboard's own files are open to all, under a strict CSP. */
 @WebMvcTest(CallerController.class)
 @ApiSecurity
 @Import(SimpleMeterRegistry.class)
-@TestPropertySource(properties = { "atelier.security.trainer-keys=" + CallerControllerTests.TRAINER,
-		"atelier.security.predictor-keys=" + CallerControllerTests.PREDICTOR })
+@ApiKeys
 class CallerControllerTests {
-
-	static final String TRAINER = "trainer-key-0123456789abcdef0123456789";
-
-	static final String PREDICTOR = "predictor-key-0123456789abcdef012345678";
 
 	@Autowired
 	MockMvcTester mvc;

@@ -8,7 +8,6 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -17,19 +16,16 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import static io.atelier.security.ApiKeys.PREDICTOR;
+import static io.atelier.security.ApiKeys.TRAINER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Who may call what, on stand-ins for the real endpoints: the rules, apart from the features. */
 @WebMvcTest(controllers = SecurityConfigurationTests.Endpoints.class)
 @ApiSecurity
 @Import({ SimpleMeterRegistry.class, SecurityConfigurationTests.Endpoints.class })
-@TestPropertySource(properties = { "atelier.security.trainer-keys=" + SecurityConfigurationTests.TRAINER,
-		"atelier.security.predictor-keys=" + SecurityConfigurationTests.PREDICTOR })
+@ApiKeys
 class SecurityConfigurationTests {
-
-	static final String TRAINER = "trainer-key-0123456789abcdef0123456789";
-
-	static final String PREDICTOR = "predictor-key-0123456789abcdef012345678";
 
 	@Autowired
 	MockMvcTester mvc;
