@@ -47,6 +47,18 @@ public final class AtelierClient {
 			.until(() -> get("/jobs/" + jobId).body().contains("\"state\":\"" + state + "\""));
 	}
 
+	/**
+	 * Waits until the job has succeeded and answers it as {@code GET /jobs/{id}} shows it; fails at once,
+	 * with the job, if it fails or is cancelled instead.
+	 */
+	public String awaitSuccess(String jobId, Duration atMost) {
+		return await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
+			String job = get("/jobs/" + jobId).body();
+			assertThat(job).doesNotContain("\"state\":\"FAILED\"", "\"state\":\"CANCELLED\"");
+			return job;
+		}, job -> job.contains("\"state\":\"SUCCEEDED\""));
+	}
+
 	public HttpResponse<String> get(String path) {
 		return send(request(path).GET());
 	}
@@ -84,8 +96,13 @@ public final class AtelierClient {
 	}
 
 	public HttpResponse<String> send(HttpRequest request) {
+		return send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** As {@link #send(HttpRequest)}, for a body other than text: bytes, or lines as they arrive. */
+	public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
 		try {
-			return http.send(request, HttpResponse.BodyHandlers.ofString());
+			return http.send(request, body);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -3,8 +3,6 @@ package io.atelier.dataset;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -16,6 +14,7 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import io.atelier.AtelierClient;
 import io.atelier.testing.FixtureService;
 import io.atelier.testing.MultipartBody;
 import org.junit.jupiter.api.Test;
@@ -45,12 +44,13 @@ class DatasetsIntegrationTests {
 	@TempDir
 	static Path tmp;
 
-	@LocalServerPort
-	int port;
-
-	private final HttpClient http = HttpClient.newHttpClient();
+	private final AtelierClient client;
 
 	private final JsonMapper json = JsonMapper.builder().build();
+
+	DatasetsIntegrationTests(@LocalServerPort int port) {
+		this.client = AtelierClient.local(port);
+	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -126,9 +126,9 @@ class DatasetsIntegrationTests {
 		assertThat(probabilities.get(1).asDouble()).isGreaterThan(probabilities.get(0).asDouble())
 			.isGreaterThan(probabilities.get(2).asDouble());
 
-		HttpResponse<byte[]> preview = http.send(new MultipartBody()
+		HttpResponse<byte[]> preview = client.send(new MultipartBody()
 			.file("image", "photo.png", "image/png", ImageFolderZips.png(ImageFolderZips.shape(0, 80, 64, random)))
-			.post(uri("/predict/input?model=" + model))
+			.post(client.uri("/predict/input?model=" + model))
 			.build(), HttpResponse.BodyHandlers.ofByteArray());
 		assertThat(preview.statusCode()).isEqualTo(200);
 		BufferedImage seen = ImageIO.read(new ByteArrayInputStream(preview.body()));
@@ -136,11 +136,11 @@ class DatasetsIntegrationTests {
 		assertThat(seen.getColorModel().getNumColorComponents()).isEqualTo(3);
 
 		// Exported for PyTorch and imported again, the model keeps its colour input and its classes.
-		HttpResponse<byte[]> exported = http.send(HttpRequest.newBuilder(uri("/models/" + model + "/export?format=safetensors"))
+		HttpResponse<byte[]> exported = client.send(client.request("/models/" + model + "/export?format=safetensors")
 			.build(), HttpResponse.BodyHandlers.ofByteArray());
 		assertThat(exported.statusCode()).isEqualTo(200);
 		Response imported = send(new MultipartBody().file("file", "shapes.safetensors", "application/octet-stream",
-				exported.body()).post(uri("/models")));
+				exported.body()).post(client.uri("/models")));
 		assertThat(imported.status()).as(imported.text()).isEqualTo(201);
 		assertThat(imported.body().path("input").toString())
 			.isEqualTo("{\"channels\":3,\"height\":32,\"width\":32,\"invertLight\":false}");
@@ -247,17 +247,11 @@ class DatasetsIntegrationTests {
 	}
 
 	private JsonNode train(String hyperparameters) {
-		String location = postJson("/jobs", hyperparameters).location();
-		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
-			String state = get(location).body().path("state").asString();
-			assertThat(state).as(get(location).text()).isNotIn("FAILED", "CANCELLED");
-			return state.equals("SUCCEEDED");
-		});
-		return get(location).body();
+		return json.readTree(client.awaitSuccess(client.startJob(hyperparameters), Duration.ofMinutes(3)));
 	}
 
 	private JsonNode predict(String model, byte[] png) {
-		Response response = send(HttpRequest.newBuilder(uri("/predict?invert=auto&model=" + model))
+		Response response = send(client.request("/predict?invert=auto&model=" + model)
 			.header("Content-Type", "image/png")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(png)));
 		assertThat(response.status()).as(response.text()).isEqualTo(200);
@@ -266,38 +260,25 @@ class DatasetsIntegrationTests {
 
 	private Response upload(String name, byte[] zip) {
 		return send(new MultipartBody().field("name", name).file("file", "data.zip", "application/zip", zip)
-			.post(uri("/datasets")));
+			.post(client.uri("/datasets")));
 	}
 
 	private Response get(String path) {
-		return send(HttpRequest.newBuilder(uri(path)).GET());
+		return send(client.request(path).GET());
 	}
 
 	private Response delete(String path) {
-		return send(HttpRequest.newBuilder(uri(path)).DELETE());
+		return send(client.request(path).DELETE());
 	}
 
 	private Response postJson(String path, String body) {
-		return send(HttpRequest.newBuilder(uri(path))
+		return send(client.request(path)
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body)));
 	}
 
 	private Response send(HttpRequest.Builder request) {
-		try {
-			return new Response(http.send(request.build(), HttpResponse.BodyHandlers.ofString()), json);
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private URI uri(String path) {
-		return URI.create("http://localhost:" + port + path);
+		return new Response(client.send(request), json);
 	}
 
 	private record Response(HttpResponse<String> response, JsonMapper json) {
