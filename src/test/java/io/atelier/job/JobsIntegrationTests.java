@@ -1,8 +1,6 @@
 package io.atelier.job;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -11,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
+import io.atelier.AtelierClient;
 import io.atelier.testing.FixtureService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,12 +37,13 @@ class JobsIntegrationTests {
 	@TempDir
 	static Path tmp;
 
-	@LocalServerPort
-	int port;
-
-	private final HttpClient http = HttpClient.newHttpClient();
+	private final AtelierClient client;
 
 	private final JsonMapper json = JsonMapper.builder().build();
+
+	JobsIntegrationTests(@LocalServerPort int port) {
+		this.client = AtelierClient.local(port);
+	}
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -180,8 +180,8 @@ class JobsIntegrationTests {
 		// Progress is sent at most once a second, and the job starts before the stream is opened: it has to
 		// run for seconds (8,000 batches of one image) so that progress certainly reaches the stream.
 		String location = post("/jobs", "{\"epochs\": 8, \"batchSize\": 1}").location();
-		HttpResponse<java.util.stream.Stream<String>> stream = http.send(
-				HttpRequest.newBuilder(uri(location + "/events")).header("Accept", "text/event-stream").build(),
+		HttpResponse<java.util.stream.Stream<String>> stream = client.send(
+				HttpRequest.newBuilder(client.uri(location + "/events")).header("Accept", "text/event-stream").build(),
 				HttpResponse.BodyHandlers.ofLines());
 		assertThat(stream.statusCode()).isEqualTo(200);
 		assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
@@ -204,12 +204,10 @@ class JobsIntegrationTests {
 
 		Response late = get(location);
 		assertThat(late.body().path("state").asString()).isEqualTo("SUCCEEDED");
-		HttpResponse<String> replay = http.send(HttpRequest.newBuilder(uri(location + "/events")).build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> replay = client.get(location + "/events");
 		assertThat(replay.body()).as("a client connecting after the end gets the state and the end")
 			.contains("event:state", "event:end", "SUCCEEDED");
-		assertThat(http.send(HttpRequest.newBuilder(uri("/jobs/unknown/events")).build(),
-				HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+		assertThat(client.get("/jobs/unknown/events").statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -248,9 +246,9 @@ class JobsIntegrationTests {
 			.isEqualTo("UP");
 		String model = post("/jobs", "{\"epochs\": 1, \"trainLimit\": 200}").location();
 		waitFor(model, state -> state.equals("SUCCEEDED"));
-		assertThat(predict().statusCode()).isEqualTo(200);
+		client.predictBlackImage();
 
-		String metrics = text("/actuator/prometheus");
+		String metrics = client.get("/actuator/prometheus").body();
 		assertThat(metrics).contains("jvm_memory_used_bytes", "atelier_jobs_submitted_total",
 				"atelier_jobs_finished_total{outcome=\"succeeded\"}", "atelier_jobs{state=\"succeeded\"}",
 				"atelier_jobs_queue_depth", "atelier_training_epoch_duration_seconds_count",
@@ -265,22 +263,6 @@ class JobsIntegrationTests {
 		assertThat(get("/actuator/env").status()).isEqualTo(404);
 	}
 
-	private HttpResponse<String> predict() {
-		java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(28, 28,
-				java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
-		try {
-			javax.imageio.ImageIO.write(image, "png", png);
-			return http.send(HttpRequest.newBuilder(uri("/predict"))
-				.header("Content-Type", "image/png")
-				.POST(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray()))
-				.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException | InterruptedException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private JsonNode waitFor(String location, Predicate<String> state) {
 		return await().atMost(Duration.ofSeconds(120))
 			.pollInterval(Duration.ofMillis(100))
@@ -288,42 +270,24 @@ class JobsIntegrationTests {
 	}
 
 	private Response get(String path) {
-		return send(HttpRequest.newBuilder(uri(path)).GET().build());
-	}
-
-	private String text(String path) {
-		try {
-			return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-		}
-		catch (IOException | InterruptedException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return send(client.request(path).GET());
 	}
 
 	private Response post(String path, String body) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+		HttpRequest.Builder request = client.request(path);
 		if (body == null) {
 			request.POST(HttpRequest.BodyPublishers.noBody());
 		}
 		else {
 			request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
 		}
-		return send(request.build());
+		return send(request);
 	}
 
-	private Response send(HttpRequest request) {
-		try {
-			HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-			JsonNode body = response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
-			return new Response(response.statusCode(), response.headers(), body);
-		}
-		catch (IOException | InterruptedException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private URI uri(String path) {
-		return URI.create("http://localhost:" + port + path);
+	private Response send(HttpRequest.Builder request) {
+		HttpResponse<String> response = client.send(request);
+		JsonNode body = response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
+		return new Response(response.statusCode(), response.headers(), body);
 	}
 
 	record Response(int status, java.net.http.HttpHeaders headers, JsonNode body) {
