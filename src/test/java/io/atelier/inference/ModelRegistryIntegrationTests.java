@@ -12,9 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +25,7 @@ import io.atelier.AtelierApplication;
 import io.atelier.network.Architecture;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.ModelCatalog;
+import io.atelier.testing.Concurrently;
 import io.atelier.testing.MultipartBody;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -109,33 +107,22 @@ class ModelRegistryIntegrationTests {
 		AtomicBoolean switching = new AtomicBoolean(true);
 		AtomicInteger wrong = new AtomicInteger();
 		AtomicInteger answered = new AtomicInteger();
-		ExecutorService clients = Executors.newFixedThreadPool(4);
-		try {
-			List<Future<?>> work = new ArrayList<>();
-			for (int c = 0; c < 4; c++) {
-				work.add(clients.submit(() -> {
-					while (switching.get()) {
-						JsonNode answer = predict("live");
-						String model = answer.path("model").path("jobId").asString();
-						if (!sameAnswer(answer.path("predictions"), answers.get(model))) {
-							wrong.incrementAndGet();
-						}
-						answered.incrementAndGet();
-					}
-				}));
+		Concurrently.run(4, client -> {
+			while (switching.get()) {
+				JsonNode answer = predict("live");
+				String model = answer.path("model").path("jobId").asString();
+				if (!sameAnswer(answer.path("predictions"), answers.get(model))) {
+					wrong.incrementAndGet();
+				}
+				answered.incrementAndGet();
 			}
+		}, () -> {
 			for (int i = 0; i < 20; i++) {
 				assertThat(put("/models/aliases/live", i % 2 == 0 ? b : a).statusCode()).isEqualTo(200);
 				Thread.sleep(20);
 			}
 			switching.set(false);
-			for (Future<?> future : work) {
-				future.get();
-			}
-		}
-		finally {
-			clients.shutdownNow();
-		}
+		});
 		assertThat(wrong).hasValue(0);
 		assertThat(answered.get()).isPositive();
 		assertThat(get("/models/aliases").body()).contains("{\"alias\":\"live\",\"modelId\":\"" + a + "\"}");
@@ -307,30 +294,17 @@ class ModelRegistryIntegrationTests {
 	private static int clientsAcross(List<String> models, Map<String, String> answers) throws Exception {
 		AtomicInteger wrong = new AtomicInteger();
 		AtomicInteger answered = new AtomicInteger();
-		ExecutorService clients = Executors.newFixedThreadPool(8);
-		try {
-			List<Future<?>> work = new ArrayList<>();
-			for (int c = 0; c < 8; c++) {
-				int client = c;
-				work.add(clients.submit(() -> {
-					for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
-						String asked = models.get((client + i) % models.size());
-						JsonNode answer = predict(asked);
-						if (!answer.path("model").path("jobId").asString().equals(asked)
-								|| !sameAnswer(answer.path("predictions"), answers.get(asked))) {
-							wrong.incrementAndGet();
-						}
-						answered.incrementAndGet();
-					}
-				}));
+		Concurrently.run(8, client -> {
+			for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+				String asked = models.get((client + i) % models.size());
+				JsonNode answer = predict(asked);
+				if (!answer.path("model").path("jobId").asString().equals(asked)
+						|| !sameAnswer(answer.path("predictions"), answers.get(asked))) {
+					wrong.incrementAndGet();
+				}
+				answered.incrementAndGet();
 			}
-			for (Future<?> future : work) {
-				future.get();
-			}
-		}
-		finally {
-			clients.shutdownNow();
-		}
+		});
 		assertThat(answered).hasValue(8 * REQUESTS_PER_CLIENT);
 		return wrong.get();
 	}
