@@ -29,6 +29,10 @@ public enum Need {
 	PYTORCH("a Python with torch, safetensors, numpy and pillow, named by ATELIER_PYTHON, and Debian's "
 			+ "python3-torch 1.13 and python3-pil (apt-get install python3-torch python3-pil)", PyTorch::isPresent),
 
+	TORCH_ENGINE("an engine folder for a current PyTorch, built by native/build-engine.sh and named by "
+			+ "ATELIER_TORCH_ENGINE (.ci/run builds one for ATELIER_PYTHON's torch)",
+			() -> Files.isRegularFile(TorchEngine.folder().resolve("engine.env"))),
+
 	POSTGRES("PostgreSQL 15's server binaries (apt-get install postgresql-15)", PostgresServer::isInstalled),
 
 	BROWSER("Chromium and its driver (apt-get install chromium chromium-driver)",

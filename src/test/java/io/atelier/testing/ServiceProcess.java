@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.atelier.AtelierClient;
@@ -33,11 +35,20 @@ public final class ServiceProcess implements AutoCloseable {
 
 	/** Starts the jar on a free port with these arguments, and waits until it is ready. */
 	public static ServiceProcess start(Path log, List<String> arguments) throws IOException {
+		return start(log, environment -> {
+		}, arguments);
+	}
+
+	/** As {@link #start(Path, List)}, with the environment it inherits from this JVM changed by {@code environment}. */
+	public static ServiceProcess start(Path log, Consumer<Map<String, String>> environment, List<String> arguments)
+			throws IOException {
 		int port = FreePorts.next();
 		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dai.djl.offline=true", "-jar",
 				jar().toString(), "--server.port=" + port));
 		command.addAll(arguments);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		environment.accept(builder.environment());
+		Process process = builder.start();
 		ServiceProcess service = new ServiceProcess(process, log, port);
 		AtelierClient probe = new AtelierClient(service.url(), null);
 		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
@@ -49,6 +60,10 @@ public final class ServiceProcess implements AutoCloseable {
 
 	public String url() {
 		return "http://localhost:" + port;
+	}
+
+	public long pid() {
+		return process.pid();
 	}
 
 	public boolean isAlive() {
