@@ -1,6 +1,8 @@
 # Sourced by the bench scripts: builds the jar if needed, starts it on a fresh data directory with a
 # fresh trainer key (through the environment, never the command line), and waits until it is ready.
 #   start_atelier PORT          BENCH_INSECURE=true: no authentication, to measure what the key check costs;
+#                               ENGINE=FOLDER: on the current PyTorch that native/build-engine.sh built
+#                               FOLDER for, with oneDNN uncapped;
 #                               sets $work (a fresh directory, removed on exit), $pid, $key;
 #                               the log is $work/atelier.log; the service is stopped on exit
 #   api ARGS...                 curl with the key
@@ -15,7 +17,9 @@ if [ -z "$jar" ]; then ./mvnw -q -B -DskipTests package; jar=$(ls target/atelier
 start_atelier() {
   work=$(mktemp -d)
   key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
-  ATELIER_SECURITY_TRAINER_KEYS="$key" ATELIER_SECURITY_INSECURE_LOCAL_MODE=${BENCH_INSECURE:-false} \
+  local engine=()
+  if [ -n "${ENGINE:-}" ]; then mapfile -t engine <"$ENGINE/engine.env"; engine=(-u DNNL_MAX_CPU_ISA "${engine[@]}"); fi
+  env "${engine[@]}" ATELIER_SECURITY_TRAINER_KEYS="$key" ATELIER_SECURITY_INSECURE_LOCAL_MODE=${BENCH_INSECURE:-false} \
   GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
     java -jar "$jar" --server.port="$1" --atelier.data-dir="$work/data" >"$work/atelier.log" 2>&1 &
   pid=$!
@@ -32,10 +36,12 @@ api() {
 
 wait_for_job() {
   local job state
+  # Polls with curl alone: a Python per poll (through pyenv's shell shims here) took a tenth of the two
+  # cores away from the job being measured, and training's threads then wait on each other.
   while :; do
     job=$(api "localhost:$port/jobs/$1")
-    state=$(printf '%s' "$job" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')
-    case "$state" in SUCCEEDED|FAILED|CANCELLED) break;; esac
+    [[ $job =~ \"state\":\"([A-Z]+)\" ]] && state=${BASH_REMATCH[1]}
+    case "${state:-}" in SUCCEEDED|FAILED|CANCELLED) break;; esac
     sleep 1
   done
   printf '%s\n' "$job"
