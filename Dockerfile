@@ -110,7 +110,11 @@ RUN for library in /usr/bin/bash /opt/java/bin/* /opt/java/lib/*.so /opt/java/li
  && java -Xshare:dump -XX:SharedClassListFile=/app/classes.lst -XX:SharedArchiveFile=/app/atelier.jsa \
       -cp /app/atelier.jar -Xlog:cds=off \
  && java -Xshare:on -XX:SharedArchiveFile=/app/atelier.jsa -cp /app/atelier.jar -version
+# oneDNN capped at AVX: on AVX-512 hosts like this project's, the oneDNN that libtorch 2.7.1 bundles
+# turns some jobs' losses to NaN with its faster kernels (a distributed Compose test's job diverged so).
+# On hardware known to be sound, -e DNNL_MAX_CPU_ISA=ALL gives the speed back.
 ENV ATELIER_DATA_DIR=/data \
+    DNNL_MAX_CPU_ISA=AVX \
     GLIBC_TUNABLES=glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
