@@ -32,11 +32,11 @@ class CurrentPyTorchIntegrationTests {
 
 	@Test
 	void theSeedJobTrainsAndServesOnACurrentPyTorchWithOneDnnUncapped() throws Exception {
-		RealFashionMnist.dir();
 		try (ServiceProcess service = ServiceProcess.start(tmp.resolve("service.log"), environment -> {
 			environment.remove("DNNL_MAX_CPU_ISA");
 			environment.putAll(TorchEngine.environment());
-		}, List.of("--atelier.data-dir=" + tmp.resolve("data"), "--atelier.security.insecure-local-mode=true"))) {
+		}, List.of("--atelier.data-dir=" + tmp.resolve("data"), "--atelier.security.insecure-local-mode=true",
+				"--atelier.datasets.fashion-mnist.system-dir=" + RealFashionMnist.dir()))) {
 			assertThat(mappedLibtorch(service.pid())).as("the libtorch the service runs on")
 				.isEqualTo(TorchEngine.folder().resolve("libtorch_cpu.so").toRealPath());
 

@@ -1,11 +1,13 @@
 package io.atelier.testing;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * An engine folder that {@code native/build-engine.sh} built for a current PyTorch: where it is, and the
@@ -22,21 +24,18 @@ public final class TorchEngine {
 		return Path.of(configured != null ? configured : "/tmp/atelier-torch-engine");
 	}
 
-	/** The folder's {@code engine.env}, as variables to run the service with. */
+	/** The folder's {@code engine.env} ({@code NAME=value} lines), as variables to run the service with. */
 	public static Map<String, String> environment() {
-		Map<String, String> variables = new LinkedHashMap<>();
-		try {
-			for (String line : Files.readAllLines(folder().resolve("engine.env"))) {
-				int equals = line.indexOf('=');
-				if (equals > 0) {
-					variables.put(line.substring(0, equals), line.substring(equals + 1));
-				}
-			}
+		Properties variables = new Properties();
+		try (Reader reader = Files.newBufferedReader(folder().resolve("engine.env"))) {
+			variables.load(reader);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		return variables;
+		Map<String, String> environment = new LinkedHashMap<>();
+		variables.stringPropertyNames().forEach(name -> environment.put(name, variables.getProperty(name)));
+		return environment;
 	}
 
 }
