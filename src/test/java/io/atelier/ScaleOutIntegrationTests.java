@@ -92,6 +92,9 @@ class ScaleOutIntegrationTests {
 		String busy = awaitWithinEpochTwo(api, id);
 		// The same job uninterrupted, on the other worker while this one's lease runs out.
 		String reference = api.startJob(JOB);
+		// An epoch here lasts well under a second, so the kill may land an epoch or two after the one seen
+		// above; whatever the worker was training at this read, the epoch before it had its checkpoint.
+		int running = job(api, id).path("progress").path("epoch").asInt();
 		processes.get(busy).kill();
 
 		api.awaitState(id, "SUCCEEDED", Duration.ofMinutes(3));
@@ -101,7 +104,8 @@ class ScaleOutIntegrationTests {
 		assertThat(job.path("history")).extracting(epoch -> epoch.path("epoch").asInt()).containsExactly(1, 2, 3, 4, 5);
 		JsonNode resumption = job.path("resumes").get(0);
 		int from = resumption.path("fromEpoch").asInt();
-		assertThat(from).isBetween(2, 3);
+		assertThat(from).as("resumed from a checkpoint at least as late as the one before epoch %d", running)
+			.isBetween(Math.max(2, running), 5);
 		assertThat(resumption.path("reason").asString()).contains("Worker " + busy + " stopped renewing its lease")
 			.contains("from the checkpoint of epoch " + (from - 1));
 		assertThat(resumption.path("worker").asString()).isEqualTo(job.path("worker").asString());
