@@ -1,5 +1,6 @@
 package io.atelier.training;
 
+import java.lang.reflect.Field;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -86,6 +87,7 @@ public final class TrainingRun {
 			}
 			try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
 				.optOptimizer(optimizer))) {
+				skipZeroGradientCheck(trainer);
 				if (resume != null && optimizer instanceof PyTorchAdam adam) {
 					resume.state().restoreOptimizer(adam, model);
 				}
@@ -198,6 +200,24 @@ public final class TrainingRun {
 		trainer.step();
 		long correct = logits.argMax(1).eq(batch.getLabels().head()).countNonzero().getLong();
 		return totals.add(loss.getFloat(), correct, batch.getSize());
+	}
+
+	/**
+	 * Before its first step DJL's trainer refuses gradients that sum to zero, to catch a forgotten
+	 * backward pass. Softmax cross-entropy's gradients in the last bias always sum to zero, so a network
+	 * whose units have all died (a run resumed at a high learning rate, in CI) failed the check with
+	 * right gradients, where PyTorch trains on. This loop always runs backward before the step; DJL has
+	 * no switch for the check, so it is marked done.
+	 */
+	private static void skipZeroGradientCheck(Trainer trainer) {
+		try {
+			Field checked = Trainer.class.getDeclaredField("gradientsChecked");
+			checked.setAccessible(true);
+			checked.setBoolean(trainer, true);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("DJL's Trainer no longer has the field this relies on", ex);
+		}
 	}
 
 	/** Loaded parameters are plain arrays; training needs them to record gradients again. */

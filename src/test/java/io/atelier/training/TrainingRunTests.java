@@ -152,6 +152,44 @@ class TrainingRunTests {
 	}
 
 	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
+	/**
+	 * A network whose units have all died has gradients only in the last layer's bias, and for softmax
+	 * cross-entropy those sum to zero. DJL's trainer refuses a first step whose gradients sum to zero
+	 * (meant to catch a forgotten backward pass); PyTorch trains on, and so must a job resumed in that
+	 * state. Here every parameter is zero and the last bias makes the softmax exactly one class, with
+	 * batches of 64, so that the sum is exactly zero rather than a rounding error away from it.
+	 */
+	@Test
+	void aResumedNetworkWhoseGradientsSumToZeroStillTrains() {
+		TrainingRun.State dead = new TrainingRun.State() {
+
+			@Override
+			public void restoreParameters(Model model) {
+				model.getBlock().getParameters().forEach(named -> {
+					named.getValue().getArray().muli(0);
+					if (named.getKey().equals("12Linear_bias")) {
+						named.getValue().getArray().set(new ai.djl.ndarray.index.NDIndex(0), 1000);
+					}
+				});
+			}
+
+			@Override
+			public void restoreOptimizer(PyTorchAdam optimizer, Model model) {
+			}
+
+			@Override
+			public java.util.Optional<TrainingRun.BestSoFar> best() {
+				return java.util.Optional.empty();
+			}
+
+		};
+		Recording recording = new Recording();
+		new TrainingRun(spec(3, 64), SYNTHETIC, recording, () -> false,
+				new TrainingRun.Resume(2, EpochTotals.NONE, null, dead)).run();
+		assertThat(recording.epochs).extracting(EpochResult::epoch).containsExactly(2, 3);
+		assertThat(recording.finished).isTrue();
+	}
+
 	static final class Saved implements TrainingRun.State {
 
 		TrainingRun.Resume resume;
