@@ -14,6 +14,8 @@
 #
 #   bench/paired_seed.sh [EPOCHS]          default 10
 #   ENGINE=/tmp/atelier-torch-engine PYTORCH=/tmp/atelier-venv/bin/python bench/paired_seed.sh 10
+#   WARM_JOBS=1 bench/paired_seed.sh 10    first trains that many unpaired jobs (seed 1) on the same
+#                                          service: a service that has run jobs before, JIT done
 #
 # Prints a row per epoch (Atelier's seconds less the pause, PyTorch's, the ratio), both sides' final
 # train accuracy, and the median ratio over the paired epochs.
@@ -39,6 +41,12 @@ echo "PyTorch $("$pytorch" -c 'import torch; print(torch.__version__)'), Atelier
 echo go >&"${PEER[1]}"; read -r result <&"${PEER[0]}"
 echo "PyTorch's warm-up: $result"
 
+for _ in $(seq 1 "${WARM_JOBS:-0}"); do
+  warm=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "{\"epochs\": $epochs, \"seed\": 1}")
+  [[ $warm =~ \"id\":\"([^\"]+)\" ]] && warm=${BASH_REMATCH[1]}
+  wait_for_job "$warm" >/dev/null
+  echo "warm-up job $warm done"
+done
 id=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "{\"epochs\": $epochs, \"seed\": 0}")
 [[ $id =~ \"id\":\"([^\"]+)\" ]] && id=${BASH_REMATCH[1]}
 exec 3< <(api -N "localhost:$port/jobs/$id/events")
