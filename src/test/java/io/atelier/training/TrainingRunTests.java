@@ -151,7 +151,6 @@ class TrainingRunTests {
 		return saved;
 	}
 
-	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
 	/**
 	 * A network whose units have all died has gradients only in the last layer's bias, and for softmax
 	 * cross-entropy those sum to zero. DJL's trainer refuses a first step whose gradients sum to zero
@@ -190,6 +189,7 @@ class TrainingRunTests {
 		assertThat(recording.finished).isTrue();
 	}
 
+	/** An interrupted run's state kept in memory, as the store keeps it on the volume. */
 	static final class Saved implements TrainingRun.State {
 
 		TrainingRun.Resume resume;
