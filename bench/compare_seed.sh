@@ -6,10 +6,10 @@
 # Debian's PyTorch 1.13 ($TORCH1) in `seed` mode, and Atelier's default job through the jar twice: on
 # the libtorch 2.7.1 DJL ships (oneDNN capped, `atelier`) and on the current PyTorch's libtorch through
 # the engine folder native/build-engine.sh builds ($ENGINE, oneDNN uncapped, `atelier-current`).
-# Each gets 2 threads, the same epochs and the same glibc malloc settings. bench/paired_seed.sh
-# measures the ratio to PyTorch 2.13 `tuned` more closely, epoch by epoch in the same minutes. Prints every runner's median training-pass seconds per
-# epoch (test evaluation excluded on all sides) per round, then per pair the median over the rounds of
-# that round's ratio Atelier / peer.
+# Each gets 2 threads, the same epochs and the same glibc malloc settings. Prints every runner's median
+# training-pass seconds per epoch (test evaluation excluded on all sides) per round, then per pair the
+# median over the rounds of that round's ratio Atelier / peer. bench/paired_seed.sh measures the ratio
+# to PyTorch 2.13 `tuned` more closely, epoch by epoch in the same minutes.
 #
 #   bench/compare_seed.sh [EPOCHS] [ROUNDS]        default 10 and 3
 #   PYTORCH=/tmp/atelier-venv/bin/python TORCH1=/usr/bin/python3 ENGINE=/tmp/atelier-torch-engine bench/compare_seed.sh 10 3
@@ -26,14 +26,15 @@ torch1=${TORCH1:-/usr/bin/python3}
 engine=${ENGINE:-/tmp/atelier-torch-engine}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+. bench/lib.sh
 
 baseline() { # NAME PYTHON MODE ROUND [ONEDNN_CAP]
   if ! "$2" -c 'import torch' 2>/dev/null; then echo "== $1: no torch in $2, left out"; return; fi
   echo "== round $4: $1 ($("$2" -c 'import torch; print(torch.__version__)'), $3, oneDNN ${5:-uncapped}, $epochs epochs)"
   if [ -n "${5:-}" ]; then cap=(env DNNL_MAX_CPU_ISA="$5" ONEDNN_MAX_CPU_ISA="$5"); else cap=(env -u DNNL_MAX_CPU_ISA -u ONEDNN_MAX_CPU_ISA); fi
-  # The glibc malloc settings Atelier runs with (bench/lib.sh): they make PyTorch's epochs 5-15%
-  # faster here too (6-15% in three alternating runs), and a comparison gives both sides the same allocator.
-  "${cap[@]}" GLIBC_TUNABLES="${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456}" "$2" "$shared/bench/seed_baseline.py" "$shared/data/fashion-mnist" "$3" "$epochs" 2 0 2>/dev/null \
+  # The glibc malloc settings Atelier runs with: they made PyTorch's epochs 6-15% faster here too in
+  # three alternating runs, and a comparison gives both sides the same allocator.
+  "${cap[@]}" GLIBC_TUNABLES="$tunables" "$2" "$shared/bench/seed_baseline.py" "$shared/data/fashion-mnist" "$3" "$epochs" 2 0 2>/dev/null \
     | tee "$out/$1.$4"
 }
 

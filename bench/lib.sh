@@ -11,6 +11,8 @@
 # libtorch 2.7.1's oneDNN computes garbage in its AVX2/AVX-512 kernels on this workplace's machines
 # (see the pom's surefire configuration); every JVM a benchmark starts caps it at AVX.
 export DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX}
+# glibc malloc as the image and README set it (bench/malloc.sh); BENCH_TUNABLES= leaves glibc's defaults.
+tunables=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456}
 jar=${JAR:-$(ls target/atelier-*.jar 2>/dev/null | grep -v original | head -n 1 || true)}
 if [ -z "$jar" ]; then ./mvnw -q -B -DskipTests package; jar=$(ls target/atelier-*.jar | grep -v original | head -n 1); fi
 
@@ -20,7 +22,7 @@ start_atelier() {
   local engine=()
   if [ -n "${ENGINE:-}" ]; then mapfile -t engine <"$ENGINE/engine.env"; engine=(-u DNNL_MAX_CPU_ISA "${engine[@]}"); fi
   env "${engine[@]}" ATELIER_SECURITY_TRAINER_KEYS="$key" ATELIER_SECURITY_INSECURE_LOCAL_MODE=${BENCH_INSECURE:-false} \
-  GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
+  GLIBC_TUNABLES="$tunables" \
     java -jar "$jar" --server.port="$1" --atelier.data-dir="$work/data" >"$work/atelier.log" 2>&1 &
   pid=$!
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -94,7 +96,7 @@ start_instance() {
   mkdir -p "$work/$name"
   # shellcheck disable=SC2086
   env "ATELIER_SECURITY_${role^^}_KEYS=$key" \
-  GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
+  GLIBC_TUNABLES="$tunables" \
     "$java" $options -jar "$jar" --server.port="$port" --atelier.data-dir="$work/$name/data" "$@" \
     >>"$work/$name/atelier.log" 2>&1 &
   started=$!

@@ -31,7 +31,7 @@ start_atelier "$port"
 machine
 cap=(env -u DNNL_MAX_CPU_ISA -u ONEDNN_MAX_CPU_ISA)
 [ -n "${ENGINE:-}" ] || cap=(env DNNL_MAX_CPU_ISA=AVX ONEDNN_MAX_CPU_ISA=AVX)
-coproc PEER { "${cap[@]}" GLIBC_TUNABLES="${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456}" \
+coproc PEER { "${cap[@]}" GLIBC_TUNABLES="$tunables" \
   SHARED_BENCH="$shared/bench" "$pytorch" bench/tuned_turns.py "$shared/data/fashion-mnist" 2 0 2>/dev/null; }
 peer_pid=$PEER_PID
 trap 'kill -CONT $pid 2>/dev/null; kill $pid $peer_pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -24,7 +24,7 @@ work=$(mktemp -d)
 trainer=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 key=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 ATELIER_SECURITY_TRAINER_KEYS="$trainer" ATELIER_SECURITY_PREDICTOR_KEYS="$key" \
-GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456} \
+GLIBC_TUNABLES="$tunables" \
   java -XX:+PreserveFramePointer -XX:CompileCommand=quiet \
   -XX:CompileCommand=dontinline,io.atelier.inference.PredictionService::* -jar "$jar" --server.port="$port" --atelier.data-dir="$work/data" \
   --atelier.inference.batching.enabled="${BATCHING:-true}" >"$work/atelier.log" 2>&1 &

@@ -25,7 +25,7 @@ makespan_job=${MAKESPAN_JOB:-'{"epochs": 1, "trainLimit": 6000}'}
 pg_bin=${ATELIER_PG_BIN:-/usr/lib/postgresql/15/bin}
 . bench/lib.sh
 
-export GLIBC_TUNABLES=${BENCH_TUNABLES-glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456}
+export GLIBC_TUNABLES="$tunables"
 
 work=$(mktemp -d)
 chmod 755 "$work"
