@@ -3,6 +3,7 @@ package io.atelier.dashboard;
 import java.util.List;
 
 import io.atelier.security.SecurityProperties;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * role and whether keys are needed.
  */
 @RestController
+@RequiredArgsConstructor
 class CallerController {
 
 	private static final List<String> PREDICTOR = List.of("read", "predict");
@@ -24,10 +26,6 @@ class CallerController {
 	private static final List<String> TRAINER = List.of("read", "predict", "train", "pin-default");
 
 	private final SecurityProperties security;
-
-	CallerController(SecurityProperties security) {
-		this.security = security;
-	}
 
 	@GetMapping("/me")
 	Caller me(@CurrentSecurityContext SecurityContext context) {

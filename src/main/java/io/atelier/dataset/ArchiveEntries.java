@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import lombok.AccessLevel;
+import lombok.RequiredArgsConstructor;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
@@ -18,6 +20,7 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * outright: they mean a crafted archive. The entry count is checked as the central directory is walked,
  * and the bytes each entry inflates to are counted as they are read, so neither limit trusts a header.
  */
+@RequiredArgsConstructor(access = AccessLevel.PRIVATE)
 final class ArchiveEntries implements AutoCloseable {
 
 	private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
@@ -27,11 +30,6 @@ final class ArchiveEntries implements AutoCloseable {
 	private final DatasetProperties.Uploads limits;
 
 	private long inflated;
-
-	private ArchiveEntries(ZipFile zip, DatasetProperties.Uploads limits) {
-		this.zip = zip;
-		this.limits = limits;
-	}
 
 	static ArchiveEntries open(Path file, DatasetProperties.Uploads limits) {
 		try {

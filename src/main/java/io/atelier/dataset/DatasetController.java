@@ -3,6 +3,8 @@ package io.atelier.dataset;
 import java.net.URI;
 import java.util.List;
 
+import lombok.RequiredArgsConstructor;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -20,16 +22,12 @@ import org.springframework.web.multipart.MultipartFile;
  */
 @RestController
 @RequestMapping("/datasets")
+@RequiredArgsConstructor
 class DatasetController {
 
 	private final DatasetRegistry registry;
 
 	private final DatasetUploads uploads;
-
-	DatasetController(DatasetRegistry registry, DatasetUploads uploads) {
-		this.registry = registry;
-		this.uploads = uploads;
-	}
 
 	@GetMapping
 	List<DatasetView> list() {

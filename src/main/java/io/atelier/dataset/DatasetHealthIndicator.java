@@ -1,5 +1,7 @@
 package io.atelier.dataset;
 
+import lombok.RequiredArgsConstructor;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
@@ -10,13 +12,10 @@ import org.springframework.stereotype.Component;
  * users' data, and jobs naming it are refused on their own.
  */
 @Component
+@RequiredArgsConstructor
 class DatasetHealthIndicator extends AbstractHealthIndicator {
 
 	private final DatasetRegistry datasets;
-
-	DatasetHealthIndicator(DatasetRegistry datasets) {
-		this.datasets = datasets;
-	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {

@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import lombok.RequiredArgsConstructor;
+
 /**
  * An IDX dataset named in the configuration ({@code atelier.datasets.idx.<name>}): MNIST, EMNIST,
  * KMNIST or any set in the same format, its four files plain or gzipped.
  */
+@RequiredArgsConstructor
 final class IdxDirectorySource implements DatasetSource {
 
 	private static final int DEFAULT_CLASSES = 10;
@@ -19,11 +22,6 @@ final class IdxDirectorySource implements DatasetSource {
 	private final String name;
 
 	private final DatasetProperties.Idx properties;
-
-	IdxDirectorySource(String name, DatasetProperties.Idx properties) {
-		this.name = name;
-		this.properties = properties;
-	}
 
 	@Override
 	public String name() {

@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import lombok.AccessLevel;
+import lombok.RequiredArgsConstructor;
+
 /**
  * What an archive's paths say, as PyTorch's {@code ImageFolder} reads a folder: the classes are the
  * folder names, sorted; every PNG or JPEG file below a class folder is an image of it. Either one
@@ -15,6 +18,7 @@ import java.util.TreeMap;
  * that are not PNG or JPEG by name, or are not inside a class folder, are skipped and counted; the
  * debris of desktop systems ({@code __MACOSX/}, dot files, {@code Thumbs.db}) too.
  */
+@RequiredArgsConstructor(access = AccessLevel.PRIVATE)
 final class ImageFolderLayout {
 
 	static final String CLASS_FOLDERS = "class-folders";
@@ -41,14 +45,6 @@ final class ImageFolderLayout {
 	private final Map<String, List<Image>> images;
 
 	private final DatasetView.Skipped skipped;
-
-	private ImageFolderLayout(String layout, List<String> classes, Map<String, List<Image>> images,
-			DatasetView.Skipped skipped) {
-		this.layout = layout;
-		this.classes = classes;
-		this.images = images;
-		this.skipped = skipped;
-	}
 
 	static ImageFolderLayout of(List<ArchiveEntries.Entry> entries) {
 		List<String> skippedPaths = new ArrayList<>();

@@ -13,12 +13,14 @@ import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 import io.atelier.network.ImagePixels;
+import lombok.RequiredArgsConstructor;
 
 /**
  * Reads one PNG or JPEG of an archive: its header alone to learn its size and colour, or the whole
  * image. The pixel count is checked from the header before any decoding, so a small file that
  * declares a huge image is refused without allocating it.
  */
+@RequiredArgsConstructor
 final class ImageProbe {
 
 	private static final Set<String> FORMATS = Set.of("png", "jpeg");
@@ -29,10 +31,6 @@ final class ImageProbe {
 	}
 
 	private final long maxPixels;
-
-	ImageProbe(long maxPixels) {
-		this.maxPixels = maxPixels;
-	}
 
 	Header header(byte[] bytes, String path) {
 		return withReader(bytes, path, reader -> {

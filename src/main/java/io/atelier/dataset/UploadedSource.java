@@ -2,19 +2,17 @@ package io.atelier.dataset;
 
 import java.util.Optional;
 
+import lombok.RequiredArgsConstructor;
+
 /**
  * An image-folder dataset uploaded earlier, as stored on the volume.
  */
+@RequiredArgsConstructor
 final class UploadedSource implements DatasetSource {
 
 	private final DatasetView view;
 
 	private final StoredDatasets stored;
-
-	UploadedSource(DatasetView view, StoredDatasets stored) {
-		this.view = view;
-		this.stored = stored;
-	}
 
 	@Override
 	public String name() {

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import lombok.RequiredArgsConstructor;
 
 /**
  * Merges concurrent single-image requests for one model into shared forward passes, without a
@@ -23,6 +24,7 @@ import io.micrometer.core.instrument.Timer;
  * queued by then (up to the batch size). At low load nothing waits; under load each pass carries
  * what arrived during the previous one.
  */
+@RequiredArgsConstructor
 final class DynamicBatcher {
 
 	/** Completes a waiting request's future to tell it that it runs the next pass. */
@@ -43,14 +45,6 @@ final class DynamicBatcher {
 	private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
 	private int running;
-
-	DynamicBatcher(String modelId, Function<ServingModel.Images, float[][]> engine, BatchingProperties properties,
-			Meters meters) {
-		this.modelId = modelId;
-		this.engine = engine;
-		this.properties = properties;
-		this.meters = meters;
-	}
 
 	/** The class probabilities of one image, from a pass it may share with others. */
 	float[] probabilities(ServingModel.Images image) {

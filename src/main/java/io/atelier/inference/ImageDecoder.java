@@ -12,6 +12,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import io.atelier.network.ImagePixels;
+import lombok.RequiredArgsConstructor;
 
 /**
  * Turns image bytes into the 8-bit pixels a network was trained on: decoded, converted to grayscale
@@ -20,6 +21,7 @@ import io.atelier.network.ImagePixels;
  * and a model of light-on-dark images, when its border is light (Fashion-MNIST objects are light on
  * black; photos are usually dark on light).
  */
+@RequiredArgsConstructor
 final class ImageDecoder {
 
 	private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
@@ -30,10 +32,6 @@ final class ImageDecoder {
 	}
 
 	private final long maxPixels;
-
-	ImageDecoder(long maxPixels) {
-		this.maxPixels = maxPixels;
-	}
 
 	enum Invert {
 

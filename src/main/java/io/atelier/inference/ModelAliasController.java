@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 
 import io.atelier.system.JobId;
 import io.atelier.system.Problems;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -21,13 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
  * atomically, and the removal of models no alias names.
  */
 @RestController
+@RequiredArgsConstructor
 class ModelAliasController {
 
 	private final ModelRegistry models;
-
-	ModelAliasController(ModelRegistry models) {
-		this.models = models;
-	}
 
 	@GetMapping("/models/aliases")
 	List<Alias> aliases() {

@@ -2,6 +2,7 @@ package io.atelier.inference;
 
 import io.atelier.system.JobId;
 import io.atelier.system.Problems;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -17,15 +18,12 @@ import org.springframework.web.bind.annotation.RestController;
  * Models out of Atelier, in a format PyTorch reads.
  */
 @RestController
+@RequiredArgsConstructor
 class ModelExportController {
 
 	private static final String SAFETENSORS = "safetensors";
 
 	private final ModelExporter exporter;
-
-	ModelExportController(ModelExporter exporter) {
-		this.exporter = exporter;
-	}
 
 	@GetMapping("/models/{modelId}/export")
 	ResponseEntity<byte[]> export(@PathVariable @JobId String modelId,

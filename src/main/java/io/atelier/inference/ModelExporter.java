@@ -17,6 +17,7 @@ import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.CheckpointStore;
 import io.atelier.system.Problems;
+import lombok.RequiredArgsConstructor;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
@@ -28,6 +29,7 @@ import org.springframework.stereotype.Service;
  * {@code num_batches_tracked} are there too, so that the module loads with {@code strict=True}.
  */
 @Service
+@RequiredArgsConstructor
 class ModelExporter {
 
 	/** How pixels become input; the same rule as {@link io.atelier.network.Preprocessing}. */
@@ -38,12 +40,6 @@ class ModelExporter {
 	private final CheckpointStore store;
 
 	private final JsonMapper json;
-
-	ModelExporter(ModelRegistry models, CheckpointStore store, JsonMapper json) {
-		this.models = models;
-		this.store = store;
-		this.json = json;
-	}
 
 	byte[] safetensors(String modelId) {
 		ModelRegistry.Entry stored = models.stored(modelId).orElseThrow(() -> ModelProblems.unknownModel(modelId));

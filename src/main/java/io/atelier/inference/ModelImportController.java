@@ -3,6 +3,8 @@ package io.atelier.inference;
 import java.io.IOException;
 import java.net.URI;
 
+import lombok.RequiredArgsConstructor;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,6 +18,7 @@ import org.springframework.web.multipart.MultipartFile;
  * trained model. Uploading runs the uploader's TorchScript in the engine, so it takes the trainer role.
  */
 @RestController
+@RequiredArgsConstructor
 class ModelImportController {
 
 	private static final int MAX_NAME = 200;
@@ -23,11 +26,6 @@ class ModelImportController {
 	private final ModelImporter importer;
 
 	private final ModelProperties properties;
-
-	ModelImportController(ModelImporter importer, ModelProperties properties) {
-		this.importer = importer;
-		this.properties = properties;
-	}
 
 	@PostMapping(path = "/models", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
 	ResponseEntity<ModelSummary> upload(@RequestPart(name = "file", required = false) MultipartFile file,

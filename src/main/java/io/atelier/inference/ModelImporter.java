@@ -23,6 +23,7 @@ import io.atelier.network.Architecture;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.ModelCatalog;
 import io.atelier.system.Problems;
+import lombok.RequiredArgsConstructor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -37,6 +38,7 @@ import org.springframework.stereotype.Service;
  * written to the volume, whole, and registered. A file that fails any check leaves nothing behind.
  */
 @Service
+@RequiredArgsConstructor
 class ModelImporter {
 
 	private static final long SEED = 0;
@@ -49,12 +51,6 @@ class ModelImporter {
 	private final ModelCatalog catalog;
 
 	private final JsonMapper json;
-
-	ModelImporter(ModelRegistry models, ModelCatalog catalog, JsonMapper json) {
-		this.models = models;
-		this.catalog = catalog;
-		this.json = json;
-	}
 
 	/**
 	 * What the uploader declared; each absent part is taken from the file's metadata (as Atelier's own

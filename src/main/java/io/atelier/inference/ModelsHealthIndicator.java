@@ -1,5 +1,7 @@
 package io.atelier.inference;
 
+import lombok.RequiredArgsConstructor;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
@@ -9,13 +11,10 @@ import org.springframework.stereotype.Component;
  * training jobs, so this is reported on its own and kept out of the readiness group.
  */
 @Component
+@RequiredArgsConstructor
 class ModelsHealthIndicator extends AbstractHealthIndicator {
 
 	private final ModelRegistry models;
-
-	ModelsHealthIndicator(ModelRegistry models) {
-		this.models = models;
-	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {

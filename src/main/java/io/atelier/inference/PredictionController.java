@@ -11,6 +11,7 @@ import jakarta.validation.Valid;
 
 import io.atelier.system.JobId;
 import io.atelier.system.Problems;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -29,6 +30,7 @@ import org.springframework.web.multipart.MultipartFile;
  * Trained models and predictions over HTTP.
  */
 @RestController
+@RequiredArgsConstructor
 class PredictionController {
 
 	private final PredictionService predictions;
@@ -36,12 +38,6 @@ class PredictionController {
 	private final ModelRegistry models;
 
 	private final InferenceProperties properties;
-
-	PredictionController(PredictionService predictions, ModelRegistry models, InferenceProperties properties) {
-		this.predictions = predictions;
-		this.models = models;
-		this.properties = properties;
-	}
 
 	@GetMapping("/models")
 	List<ModelSummary> models() {

@@ -4,6 +4,7 @@ import io.atelier.dataset.DatasetRegistry;
 import io.atelier.dataset.DatasetUnavailableException;
 import io.atelier.dataset.LabeledDataset;
 import io.atelier.network.Architecture;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -13,6 +14,7 @@ import org.springframework.stereotype.Component;
  * dataset that is there and readable, and no more training than one job may do.
  */
 @Component
+@RequiredArgsConstructor
 class JobAdmission {
 
 	private static final String INVALID = "Invalid hyperparameters";
@@ -20,11 +22,6 @@ class JobAdmission {
 	private final DatasetRegistry datasets;
 
 	private final JobProperties properties;
-
-	JobAdmission(DatasetRegistry datasets, JobProperties properties) {
-		this.datasets = datasets;
-		this.properties = properties;
-	}
 
 	/** The request with every default filled in, or an {@link InvalidJobException} saying which field is wrong. */
 	Hyperparameters admit(Hyperparameters request) {

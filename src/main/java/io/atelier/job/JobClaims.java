@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import lombok.RequiredArgsConstructor;
+
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -15,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * cancel was asked while its worker was gone, is ended instead.
  */
 @Component
+@RequiredArgsConstructor
 class JobClaims {
 
 	private final JobRepository jobs;
@@ -24,14 +27,6 @@ class JobClaims {
 	private final TransactionTemplate transactions;
 
 	private final JobProperties properties;
-
-	JobClaims(JobRepository jobs, JobCompletion completion, TransactionTemplate transactions,
-			JobProperties properties) {
-		this.jobs = jobs;
-		this.completion = completion;
-		this.transactions = transactions;
-		this.properties = properties;
-	}
 
 	Optional<Claim> next(String worker) {
 		List<Runnable> ended = new ArrayList<>();

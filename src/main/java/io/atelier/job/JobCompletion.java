@@ -5,6 +5,7 @@ import java.time.Instant;
 import io.atelier.store.ModelCatalog;
 import io.atelier.store.StoredModel;
 import io.atelier.training.Evaluation;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -16,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * it, and only while it does; a job that had already ended, or passed to another worker, is left as it was.
  */
 @Component
+@RequiredArgsConstructor
 class JobCompletion {
 
 	static final String CANCELLED_BEFORE_START = "Cancelled before it started.";
@@ -27,14 +29,6 @@ class JobCompletion {
 	private final ModelCatalog models;
 
 	private final TransactionTemplate transactions;
-
-	JobCompletion(JobRepository jobs, ApplicationEventPublisher events, ModelCatalog models,
-			TransactionTemplate transactions) {
-		this.jobs = jobs;
-		this.events = events;
-		this.models = models;
-		this.transactions = transactions;
-	}
 
 	/**
 	 * Ends the job and records its model in one transaction, so the model is served only if this attempt

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import io.atelier.system.JobId;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,13 +25,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @RestController
 @RequestMapping("/jobs")
+@RequiredArgsConstructor
 class JobController {
 
 	private final JobService jobs;
-
-	JobController(JobService jobs) {
-		this.jobs = jobs;
-	}
 
 	/** Every field of the body is optional, and so is the body: the seed pipeline's values fill in. */
 	@PostMapping

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.atelier.dataset.DatasetUsage;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.stereotype.Component;
 
@@ -12,13 +13,10 @@ import org.springframework.stereotype.Component;
  * records them (a job queued before a restart is queued still).
  */
 @Component
+@RequiredArgsConstructor
 class JobDatasetUsage implements DatasetUsage {
 
 	private final JobRepository jobs;
-
-	JobDatasetUsage(JobRepository jobs) {
-		this.jobs = jobs;
-	}
 
 	@Override
 	public List<String> activeJobs(String dataset) {

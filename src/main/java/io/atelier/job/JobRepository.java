@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import io.atelier.training.EpochResult;
 import io.atelier.training.Evaluation;
+import lombok.RequiredArgsConstructor;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,6 +23,7 @@ import org.springframework.stereotype.Repository;
  * Job records in the relational database: one row per job, one per finished epoch.
  */
 @Repository
+@RequiredArgsConstructor
 class JobRepository {
 
 	private static final String COLUMNS = "id, state, hyperparameters, evaluation, error, cancel_requested, "
@@ -34,11 +36,6 @@ class JobRepository {
 	private final JdbcClient jdbc;
 
 	private final JsonMapper json;
-
-	JobRepository(JdbcClient jdbc, JsonMapper json) {
-		this.jdbc = jdbc;
-		this.json = json;
-	}
 
 	void insert(JobRecord job) {
 		jdbc.sql("INSERT INTO jobs (id, state, hyperparameters, created_at) VALUES (?, ?, ?, ?)")

@@ -21,6 +21,7 @@ import io.atelier.training.Evaluation;
 import io.atelier.training.PyTorchAdam;
 import io.atelier.training.TrainingRun;
 import io.atelier.training.TrainingSpec;
+import lombok.RequiredArgsConstructor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
@@ -33,6 +34,7 @@ import org.springframework.stereotype.Component;
  * database as it finishes, then the final model and evaluation, or the reason it stopped.
  */
 @Component
+@RequiredArgsConstructor
 class JobRunner {
 
 	private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
@@ -55,18 +57,6 @@ class JobRunner {
 	private final JobEvents events;
 
 	private final JobLeases leases;
-
-	JobRunner(JobRepository jobs, DatasetRegistry datasets, CheckpointStore store, JsonMapper json,
-			JobCompletion completion, JobMetrics metrics, JobEvents events, JobLeases leases) {
-		this.leases = leases;
-		this.jobs = jobs;
-		this.datasets = datasets;
-		this.store = store;
-		this.json = json;
-		this.completion = completion;
-		this.metrics = metrics;
-		this.events = events;
-	}
 
 	/**
 	 * Trains a claimed job, continuing from what an earlier attempt left on the volume. A job stopped by

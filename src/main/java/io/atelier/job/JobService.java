@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.atelier.dataset.DatasetRegistry;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -15,6 +16,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Accepts, reports and cancels training jobs. The database is the record of every job.
  */
 @Service
+@RequiredArgsConstructor
 class JobService {
 
 	private final JobRepository jobs;
@@ -34,19 +36,6 @@ class JobService {
 	private final JobCompletion completion;
 
 	private final DatasetRegistry datasets;
-
-	JobService(JobRepository jobs, JobAdmission admission, JobWorker worker, JobViews views, JobEvents events,
-			JobMetrics metrics, JobProperties properties, JobCompletion completion, DatasetRegistry datasets) {
-		this.completion = completion;
-		this.datasets = datasets;
-		this.jobs = jobs;
-		this.admission = admission;
-		this.worker = worker;
-		this.views = views;
-		this.events = events;
-		this.metrics = metrics;
-		this.properties = properties;
-	}
 
 	/**
 	 * Queues a job in the database, for whichever worker claims it first; admitted and recorded while

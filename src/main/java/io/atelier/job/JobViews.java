@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.atelier.store.Checkpoint;
 import io.atelier.store.CheckpointStore;
+import lombok.RequiredArgsConstructor;
 
 import org.springframework.stereotype.Component;
 
@@ -11,16 +12,12 @@ import org.springframework.stereotype.Component;
  * A job as clients see it: its record, progress as its worker last reported it, and its checkpoints.
  */
 @Component
+@RequiredArgsConstructor
 class JobViews {
 
 	private final JobWorker worker;
 
 	private final CheckpointStore store;
-
-	JobViews(JobWorker worker, CheckpointStore store) {
-		this.worker = worker;
-		this.store = store;
-	}
 
 	JobView of(JobRecord job) {
 		Progress progress = job.state() == JobState.RUNNING

@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import lombok.RequiredArgsConstructor;
+
 /**
  * What this worker knows of a job it runs, beyond the database: the lease it holds, the flags the
  * epoch loop polls (cancel asked, lease lost), and progress within the current epoch.
  */
+@RequiredArgsConstructor
 final class LiveJob {
 
 	private final Lease lease;
@@ -30,12 +33,6 @@ final class LiveJob {
 
 	/** The fraction done before the first batch this process trained: more than 0 for a resumed job. */
 	private volatile double startFraction = -1;
-
-	LiveJob(Lease lease, int epochs, Clock clock) {
-		this.lease = lease;
-		this.epochs = epochs;
-		this.clock = clock;
-	}
 
 	Lease lease() {
 		return lease;

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.atelier.training.EpochResult;
+import lombok.RequiredArgsConstructor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
  * reported it, finished epochs, the end), so the stream is the same on every replica.
  */
 @Component
+@RequiredArgsConstructor
 class RemoteJobEvents {
 
 	private static final Logger log = LoggerFactory.getLogger(RemoteJobEvents.class);
@@ -30,13 +32,6 @@ class RemoteJobEvents {
 	private final JobViews views;
 
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-
-	RemoteJobEvents(JobEvents events, JobRepository jobs, JobWorker worker, JobViews views) {
-		this.events = events;
-		this.jobs = jobs;
-		this.worker = worker;
-		this.views = views;
-	}
 
 	@Scheduled(fixedDelayString = "${atelier.jobs.heartbeat-interval:2s}")
 	void poll() {

@@ -9,6 +9,8 @@ import io.atelier.training.EpochResult;
 import io.atelier.training.EpochTotals;
 import io.atelier.training.PyTorchAdam;
 import io.atelier.training.TrainingRun;
+import lombok.AccessLevel;
+import lombok.RequiredArgsConstructor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A run's starting point read from the volume: either a resume point written at shutdown, within an
  * epoch, or the last epoch checkpoint, after which the next epoch starts.
  */
+@RequiredArgsConstructor(access = AccessLevel.PRIVATE)
 final class StoredResume implements TrainingRun.State {
 
 	private static final Logger log = LoggerFactory.getLogger(StoredResume.class);
@@ -30,15 +33,6 @@ final class StoredResume implements TrainingRun.State {
 	private final JsonMapper json;
 
 	private final String best;
-
-	private StoredResume(Checkpoint checkpoint, CheckpointStore store, boolean resumePoint, JsonMapper json,
-			String best) {
-		this.checkpoint = checkpoint;
-		this.store = store;
-		this.resumePoint = resumePoint;
-		this.json = json;
-		this.best = best;
-	}
 
 	/**
 	 * Where a job would continue: its resume point, else its last epoch checkpoint, as its record points

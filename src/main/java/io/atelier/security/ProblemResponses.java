@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.atelier.system.Problems;
+import lombok.RequiredArgsConstructor;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -27,6 +28,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * {@code WWW-Authenticate} challenge RFC 6750 asks for. Under {@code /v2} they take the Open Inference
  * Protocol's {@code {"error": "..."}} form instead, since its clients (Triton's, KServe's) read that field.
  */
+@RequiredArgsConstructor
 class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
 	private static final String REALM = "Bearer realm=\"atelier\"";
@@ -38,12 +40,6 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 	private final SecurityProperties properties;
 
 	private final JsonMapper json;
-
-	ProblemResponses(HandlerExceptionResolver resolver, SecurityProperties properties, JsonMapper json) {
-		this.resolver = resolver;
-		this.properties = properties;
-		this.json = json;
-	}
 
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,

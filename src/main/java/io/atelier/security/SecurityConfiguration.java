@@ -3,6 +3,7 @@ package io.atelier.security;
 import jakarta.servlet.DispatcherType;
 
 import io.atelier.system.Problems;
+import lombok.RequiredArgsConstructor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,6 +37,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
+@RequiredArgsConstructor
 class SecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
@@ -49,10 +51,6 @@ class SecurityConfiguration {
 			+ "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 	private final SecurityProperties properties;
-
-	SecurityConfiguration(SecurityProperties properties) {
-		this.properties = properties;
-	}
 
 	/** A bean, so that Spring Boot does not also create its default user with a generated password. */
 	@Bean

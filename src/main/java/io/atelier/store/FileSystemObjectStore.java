@@ -16,21 +16,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import lombok.RequiredArgsConstructor;
+
 /**
  * Objects as files under a folder: the data directory, or a ReadWriteMany volume several pods share.
  * A set is a folder, written under a hidden name and renamed into place ({@link DurableFiles}), so
  * it is complete or absent without needing its marker; hidden names are never listed.
  */
+@RequiredArgsConstructor
 class FileSystemObjectStore implements ObjectStore {
 
 	/** Deep enough for {@code jobs/<job>/checkpoints/.tmp-epoch-0003-…}. */
 	private static final int LEFTOVER_DEPTH = 3;
 
 	private final Path root;
-
-	FileSystemObjectStore(Path root) {
-		this.root = root;
-	}
 
 	@Override
 	public void put(String key, StateWriter content) {

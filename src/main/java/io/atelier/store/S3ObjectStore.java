@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import lombok.RequiredArgsConstructor;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,6 +33,7 @@ import org.springframework.util.FileSystemUtils;
  * that fails (a block that cannot serialise) leaves the bucket as it was, and each upload knows its
  * length.
  */
+@RequiredArgsConstructor
 class S3ObjectStore implements ObjectStore, AutoCloseable {
 
 	private static final String PROBE_PREFIX = ".health/";
@@ -40,20 +42,11 @@ class S3ObjectStore implements ObjectStore, AutoCloseable {
 
 	private final String bucket;
 
+	/** A key prefix for everything this store keeps, empty or ending in '/'. */
 	private final String root;
 
+	/** Where the bucket is, for health details. */
 	private final String endpoint;
-
-	/**
-	 * @param root a key prefix for everything this store keeps, empty or ending in '/'
-	 * @param endpoint where the bucket is, for health details
-	 */
-	S3ObjectStore(S3Client s3, String bucket, String root, String endpoint) {
-		this.s3 = s3;
-		this.bucket = bucket;
-		this.root = root;
-		this.endpoint = endpoint;
-	}
 
 	@Override
 	public void put(String key, StateWriter content) throws IOException {

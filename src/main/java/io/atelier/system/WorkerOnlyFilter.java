@@ -6,6 +6,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import lombok.RequiredArgsConstructor;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
@@ -18,13 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Prometheus): an API request sent to a worker by mistake is told where to go, before security asks
  * for a key it would not need.
  */
+@RequiredArgsConstructor
 class WorkerOnlyFilter extends OncePerRequestFilter {
 
 	private final JsonMapper json;
-
-	WorkerOnlyFilter(JsonMapper json) {
-		this.json = json;
-	}
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {

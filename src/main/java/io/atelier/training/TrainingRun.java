@@ -22,6 +22,7 @@ import ai.djl.util.Pair;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.LabeledDataset;
 import io.atelier.network.Architecture;
+import lombok.RequiredArgsConstructor;
 
 /**
  * One job's training: our own epoch loop rather than {@code EasyTrain.fit}, so that cancellation is
@@ -29,6 +30,7 @@ import io.atelier.network.Architecture;
  * may start where an earlier one stopped: the data order of an epoch depends only on the seed and
  * the epoch, so restoring parameters, optimizer state and the epoch's totals continues it exactly.
  */
+@RequiredArgsConstructor
 public final class TrainingRun {
 
 	/**
@@ -45,19 +47,8 @@ public final class TrainingRun {
 
 	private final BooleanSupplier cancelled;
 
+	/** Where an earlier run stopped, or {@code null} to start from scratch. */
 	private final Resume resume;
-
-	/**
-	 * @param resume where an earlier run stopped, or {@code null} to start from scratch
-	 */
-	public TrainingRun(TrainingSpec spec, LabeledDataset dataset, Listener listener, BooleanSupplier cancelled,
-			Resume resume) {
-		this.spec = spec;
-		this.dataset = dataset;
-		this.listener = listener;
-		this.cancelled = cancelled;
-		this.resume = resume;
-	}
 
 	/**
 	 * The factor of the learning rate the current epoch trains at; DJL's SGD reads it through its
