@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * least recently used. A model is loaded once however many requests ask for it at the same time,
  * and an unloaded model is retired rather than closed, so that requests holding it finish with it.
  */
-final class LoadedModels {
+final class LoadedModels implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(LoadedModels.class);
 
@@ -101,7 +101,8 @@ final class LoadedModels {
 		}
 	}
 
-	void close() {
+	@Override
+	public void close() {
 		loaded.keySet().forEach(this::remove);
 	}
 

@@ -19,8 +19,8 @@ import javax.imageio.ImageIO;
 
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -57,6 +57,7 @@ class DashboardBrowserIntegrationTests {
 	@TempDir
 	static Path tmp;
 
+	@AutoClose
 	private static Dashboard dashboard;
 
 	private static Browser browser;
@@ -73,13 +74,6 @@ class DashboardBrowserIntegrationTests {
 		dashboard = Dashboard.start(tmp, "--atelier.datasets.fashion-mnist.dir=" + dataset,
 				"--atelier.security.trainer-keys=" + TRAINER_KEY, "--atelier.security.predictor-keys=" + PREDICTOR_KEY);
 		browser = dashboard.browser();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (dashboard != null) {
-			dashboard.close();
-		}
 	}
 
 	@AfterEach
@@ -187,9 +181,8 @@ class DashboardBrowserIntegrationTests {
 	@Test
 	@Order(4)
 	void twoJobsAreComparedOnOneChart() throws IOException {
-		String second = startJob("{\"epochs\": 2, \"trainLimit\": 5000, \"learningRate\": 0.001, \"seed\": 3}");
-		browser.signIn(TRAINER_KEY);
-		browser.openJob(second, "SUCCEEDED", Duration.ofMinutes(2));
+		String second = openAsTrainer(startJob("{\"epochs\": 2, \"trainLimit\": 5000, \"learningRate\": 0.001, \"seed\": 3}"),
+				"SUCCEEDED", Duration.ofMinutes(2));
 
 		browser.open("#/jobs");
 		browser.waitFor(driver -> browser.all("job-row").size() == 2);
@@ -298,9 +291,7 @@ class DashboardBrowserIntegrationTests {
 	@Test
 	@Order(7)
 	void aRunningJobIsCancelledFromItsPage() throws IOException {
-		String running = startJob("{\"epochs\": 50}");
-		browser.signIn(TRAINER_KEY);
-		browser.openJob(running, "RUNNING", Duration.ofMinutes(1));
+		String running = openAsTrainer(startJob("{\"epochs\": 50}"), "RUNNING", Duration.ofMinutes(1));
 		browser.find("cancel-job").click();
 		Alert confirm = browser.waitFor(ExpectedConditions.alertIsPresent());
 		confirm.accept();
@@ -438,6 +429,13 @@ class DashboardBrowserIntegrationTests {
 		WebElement input = form.findElement(By.id(id));
 		input.clear();
 		input.sendKeys(value);
+	}
+
+	/** Opens a job's page with a trainer key once the job is in {@code state}; answers the job. */
+	private static String openAsTrainer(String job, String state, Duration atMost) {
+		browser.signIn(TRAINER_KEY);
+		browser.openJob(job, state, atMost);
+		return job;
 	}
 
 	private static String startJob(String body) {

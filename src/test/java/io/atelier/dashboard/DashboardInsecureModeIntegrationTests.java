@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import io.atelier.dataset.IdxFixtures;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +18,7 @@ class DashboardInsecureModeIntegrationTests {
 	@TempDir
 	static Path tmp;
 
+	@AutoClose
 	private static Dashboard dashboard;
 
 	private static Browser browser;
@@ -30,13 +31,6 @@ class DashboardInsecureModeIntegrationTests {
 				"--atelier.datasets.fashion-mnist.system-dir=" + tmp.resolve("absent"),
 				"--atelier.datasets.fashion-mnist.verify-checksums=false");
 		browser = dashboard.browser();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (dashboard != null) {
-			dashboard.close();
-		}
 	}
 
 	@Test

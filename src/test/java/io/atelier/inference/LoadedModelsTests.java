@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.atelier.network.Architecture;
 import io.atelier.store.CheckpointMetadata;
+import io.atelier.testing.Concurrently;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +54,7 @@ class LoadedModelsTests {
 
 	@Test
 	void theLeastRecentlyUsedModelIsUnloadedAndReloadedOnItsNextRequest() {
-		LoadedModels models = new LoadedModels(2, this::load, meters);
-		try {
+		try (LoadedModels models = new LoadedModels(2, this::load, meters)) {
 			models.borrow("a").close();
 			models.borrow("b").close();
 			models.borrow("a").close();
@@ -73,15 +73,11 @@ class LoadedModelsTests {
 			assertThat(meters.get("atelier.model.load.duration").timer().count()).isEqualTo(4);
 			assertThat(meters.get("atelier.model.unloads").tag("reason", "evicted").counter().count()).isEqualTo(2);
 		}
-		finally {
-			models.close();
-		}
 	}
 
 	@Test
 	void unloadingADeletedModelCountsAsAnUnloadAndAModelNotLoadedDoesNot() {
-		LoadedModels models = new LoadedModels(2, this::load, meters);
-		try {
+		try (LoadedModels models = new LoadedModels(2, this::load, meters)) {
 			models.borrow("a").close();
 			models.unload("a");
 			models.unload("a");
@@ -92,15 +88,11 @@ class LoadedModelsTests {
 			assertThat(meters.get("atelier.model.unloads").tag("reason", "evicted").counter().count()).isZero();
 			assertThat(meters.get("atelier.models.loaded").gauge().value()).isZero();
 		}
-		finally {
-			models.close();
-		}
 	}
 
 	@Test
 	void aModelUnloadedWhileARequestHoldsItServesThatRequestAndClosesWhenItIsDone() {
-		LoadedModels models = new LoadedModels(1, this::load, meters);
-		try {
+		try (LoadedModels models = new LoadedModels(1, this::load, meters)) {
 			ServingModel.Lease held = models.borrow("a");
 			models.borrow("b").close();
 			assertThat(models.isLoaded("a")).isFalse();
@@ -113,17 +105,13 @@ class LoadedModelsTests {
 			held.close();
 			assertThat(held.model().lease()).as("a retired model takes no new request").isEmpty();
 		}
-		finally {
-			models.close();
-		}
 	}
 
 	@Test
 	void concurrentRequestsForAModelNotLoadedLoadItOnce() throws Exception {
-		LoadedModels models = new LoadedModels(2, this::load, meters);
 		ExecutorService clients = Executors.newFixedThreadPool(6);
 		CountDownLatch start = new CountDownLatch(1);
-		try {
+		try (LoadedModels models = new LoadedModels(2, this::load, meters)) {
 			List<Future<String>> answers = new ArrayList<>();
 			for (int i = 0; i < 6; i++) {
 				answers.add(clients.submit(() -> {
@@ -141,40 +129,25 @@ class LoadedModelsTests {
 		}
 		finally {
 			clients.shutdownNow();
-			models.close();
 		}
 	}
 
 	@Test
 	void alternatingRequestsBeyondTheBoundAllAnswerFromTheirModel() throws Exception {
-		LoadedModels models = new LoadedModels(1, this::load, meters);
-		ExecutorService clients = Executors.newFixedThreadPool(4);
-		try {
-			List<Future<?>> work = new ArrayList<>();
-			for (int c = 0; c < 4; c++) {
-				int client = c;
-				work.add(clients.submit(() -> {
-					for (int i = 0; i < 25; i++) {
-						String id = (client + i) % 2 == 0 ? "a" : "b";
-						try (ServingModel.Lease lease = models.borrow(id)) {
-							assertThat(lease.model().jobId()).isEqualTo(id);
-							assertThat(lease.model().probabilities(image())[0]).hasSize(10);
-						}
+		try (LoadedModels models = new LoadedModels(1, this::load, meters)) {
+			Concurrently.run(4, client -> {
+				for (int i = 0; i < 25; i++) {
+					String id = (client + i) % 2 == 0 ? "a" : "b";
+					try (ServingModel.Lease lease = models.borrow(id)) {
+						assertThat(lease.model().jobId()).isEqualTo(id);
+						assertThat(lease.model().probabilities(image())[0]).hasSize(10);
 					}
-					return null;
-				}));
-			}
-			for (Future<?> future : work) {
-				future.get();
-			}
+				}
+			});
 			assertThat(models.size()).isEqualTo(1);
 			assertThat(meters.get("atelier.model.evictions").counter().count()).isPositive();
 			assertThat(created.stream().filter(model -> model.getNDManager().isOpen())).as("only the loaded one is open")
 				.hasSize(1);
-		}
-		finally {
-			clients.shutdownNow();
-			models.close();
 		}
 	}
 

@@ -28,7 +28,7 @@ import io.atelier.store.ModelCatalog;
 import io.atelier.testing.Concurrently;
 import io.atelier.testing.MultipartBody;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +58,7 @@ class ModelRegistryIntegrationTests {
 	@TempDir
 	static Path tmp;
 
+	@AutoClose
 	private static ConfigurableApplicationContext context;
 
 	private static int port;
@@ -89,20 +90,13 @@ class ModelRegistryIntegrationTests {
 		image = TestImages.grayPng(28, 28, pixels);
 	}
 
-	@AfterAll
-	static void stop() {
-		if (context != null) {
-			context.close();
-		}
-	}
-
 	@Test
 	void anAliasAnswersAsItsModelAndSwitchesWholly() throws Exception {
 		String a = importModel(1);
 		String b = importModel(2);
 		Map<String, String> answers = Map.of(a, predictions(a), b, predictions(b));
 		assertThat(answers.get(a)).isNotEqualTo(answers.get(b));
-		assertThat(put("/models/aliases/live", a).statusCode()).isEqualTo(200);
+		alias("live", a);
 		assertThat(predict("live").path("model").path("jobId").asString()).isEqualTo(a);
 
 		AtomicBoolean switching = new AtomicBoolean(true);
@@ -119,7 +113,7 @@ class ModelRegistryIntegrationTests {
 			}
 		}, () -> {
 			for (int i = 0; i < 20; i++) {
-				assertThat(put("/models/aliases/live", i % 2 == 0 ? b : a).statusCode()).isEqualTo(200);
+				alias("live", i % 2 == 0 ? b : a);
 				Thread.sleep(20);
 			}
 			switching.set(false);
@@ -138,7 +132,7 @@ class ModelRegistryIntegrationTests {
 	void theDefaultAliasIsThePinAndRemovingItFallsBackToTheNewest() throws IOException {
 		String a = importModel(3);
 		String newest = importModel(4);
-		assertThat(put("/models/aliases/default", a).statusCode()).isEqualTo(200);
+		alias("default", a);
 		assertThat(predict(null).path("model").path("jobId").asString()).isEqualTo(a);
 		HttpResponse<String> pinned = send(request("/models/default").header("Content-Type", "application/json")
 			.PUT(HttpRequest.BodyPublishers.ofString("{\"jobId\": \"" + newest + "\"}")));
@@ -163,7 +157,7 @@ class ModelRegistryIntegrationTests {
 	@Test
 	void aModelNamedByAnAliasCannotBeDeletedAndADeletedOneIsGoneWithItsFiles() throws IOException {
 		String a = importModel(7);
-		assertThat(put("/models/aliases/keep", a).statusCode()).isEqualTo(200);
+		alias("keep", a);
 		HttpResponse<String> refused = send(request("/models/" + a).DELETE());
 		assertThat(refused.statusCode()).isEqualTo(409);
 		assertThat(refused.body()).contains("keep");
@@ -319,10 +313,8 @@ class ModelRegistryIntegrationTests {
 	@Test
 	void getModelByAliasAnswersTheModelItNames() throws IOException {
 		String a = importModel(10);
-		assertThat(put("/models/aliases/staging", a).statusCode()).isEqualTo(200);
-		HttpResponse<String> model = get("/models/staging");
-		assertThat(model.statusCode()).as(model.body()).isEqualTo(200);
-		assertThat(json.readTree(model.body()).path("jobId").asString()).isEqualTo(a);
+		alias("staging", a);
+		assertThat(getOk("/models/staging").path("jobId").asString()).isEqualTo(a);
 		JsonNode defaultModel = json.readTree(get("/models/default").body());
 		assertThat(defaultModel.path("isDefault").asBoolean()).isTrue();
 		assertThat(get("/models").body()).contains("\"jobId\":\"" + defaultModel.path("jobId").asString() + "\"");
@@ -332,10 +324,8 @@ class ModelRegistryIntegrationTests {
 	@Test
 	void theOpenInferenceRoutesTakeAnAlias() throws IOException {
 		String a = importModel(11);
-		assertThat(put("/models/aliases/canary", a).statusCode()).isEqualTo(200);
-		HttpResponse<String> metadata = get("/v2/models/canary");
-		assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
-		assertThat(json.readTree(metadata.body()).path("versions").get(0).asString()).isEqualTo(a);
+		alias("canary", a);
+		assertThat(getOk("/v2/models/canary").path("versions").get(0).asString()).isEqualTo(a);
 		assertThat(get("/v2/models/canary/versions/" + a + "/ready").statusCode()).isEqualTo(200);
 
 		String body = "{\"inputs\":[{\"name\":\"image\",\"shape\":[1,28,28],\"datatype\":\"UINT8\",\"data\":"
@@ -412,6 +402,17 @@ class ModelRegistryIntegrationTests {
 	private static HttpResponse<String> put(String path, String modelId) {
 		return send(request(path).header("Content-Type", "application/json")
 			.PUT(HttpRequest.BodyPublishers.ofString("{\"modelId\": \"" + modelId + "\"}")));
+	}
+
+	private static void alias(String name, String modelId) {
+		HttpResponse<String> response = put("/models/aliases/" + name, modelId);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+	}
+
+	private static JsonNode getOk(String path) {
+		HttpResponse<String> response = get(path);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return json.readTree(response.body());
 	}
 
 	private static HttpResponse<String> get(String path) {

@@ -18,7 +18,7 @@ import java.util.List;
 import io.atelier.AtelierApplication;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +50,7 @@ class OpenInferenceIntegrationTests {
 	@TempDir
 	static Path tmp;
 
+	@AutoClose
 	private static ConfigurableApplicationContext context;
 
 	private static ImageSet test;
@@ -81,13 +82,6 @@ class OpenInferenceIntegrationTests {
 			.until(() -> read(send(request("/jobs/" + modelId, TRAINER).build()).body()),
 					state -> state.path("state").asString().equals("SUCCEEDED"));
 		assertThat(job.path("history").get(0).path("testAccuracy").asDouble()).as(job.toString()).isGreaterThan(0.6);
-	}
-
-	@AfterAll
-	static void stop() {
-		if (context != null) {
-			context.close();
-		}
 	}
 
 	@Test

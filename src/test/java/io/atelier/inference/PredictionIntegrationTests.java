@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.djl.ndarray.NDManager;
@@ -21,8 +18,9 @@ import io.atelier.AtelierClient;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.LabeledDataset;
 import io.atelier.dataset.RealFashionMnist;
+import io.atelier.testing.Concurrently;
 import io.atelier.testing.MultipartBody;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +43,7 @@ class PredictionIntegrationTests {
 	@TempDir
 	static Path tmp;
 
+	@AutoClose
 	private static ConfigurableApplicationContext context;
 
 	private static LabeledDataset dataset;
@@ -69,13 +68,6 @@ class PredictionIntegrationTests {
 		String id = client.startJob("{\"epochs\": 1}");
 		client.awaitState(id, "SUCCEEDED", Duration.ofMinutes(3));
 		job = body(client.get("/jobs/" + id));
-	}
-
-	@AfterAll
-	static void stop() {
-		if (context != null) {
-			context.close();
-		}
 	}
 
 	@Test
@@ -139,32 +131,20 @@ class PredictionIntegrationTests {
 	void eightClientsTwoThousandRequestsNoErrorsAndTheSameAnswers() throws Exception {
 		Map<Integer, String> answers = new ConcurrentHashMap<>();
 		AtomicInteger errors = new AtomicInteger();
-		ExecutorService clients = Executors.newFixedThreadPool(8);
-		try {
-			List<Future<?>> work = new ArrayList<>();
-			for (int c = 0; c < 8; c++) {
-				work.add(clients.submit(() -> {
-					for (int r = 0; r < 250; r++) {
-						int image = r % 20;
-						HttpResponse<String> response = client.send(raw(png(image)));
-						if (response.statusCode() != 200) {
-							errors.incrementAndGet();
-							continue;
-						}
-						String previous = answers.putIfAbsent(image, response.body());
-						if (previous != null && !sameAnswer(json.readTree(previous), json.readTree(response.body()))) {
-							errors.incrementAndGet();
-						}
-					}
-				}));
+		Concurrently.run(8, number -> {
+			for (int r = 0; r < 250; r++) {
+				int image = r % 20;
+				HttpResponse<String> response = client.send(raw(png(image)));
+				if (response.statusCode() != 200) {
+					errors.incrementAndGet();
+					continue;
+				}
+				String previous = answers.putIfAbsent(image, response.body());
+				if (previous != null && !sameAnswer(json.readTree(previous), json.readTree(response.body()))) {
+					errors.incrementAndGet();
+				}
 			}
-			for (Future<?> future : work) {
-				future.get();
-			}
-		}
-		finally {
-			clients.shutdownNow();
-		}
+		});
 		assertThat(errors).hasValue(0);
 		assertThat(answers).hasSize(20);
 	}
@@ -219,24 +199,11 @@ class PredictionIntegrationTests {
 	}
 
 	private static void predict(byte[][] images, int count) throws Exception {
-		ExecutorService clients = Executors.newFixedThreadPool(4);
-		try {
-			List<Future<?>> work = new ArrayList<>();
-			for (int c = 0; c < 4; c++) {
-				int offset = c;
-				work.add(clients.submit(() -> {
-					for (int r = 0; r < count / 4; r++) {
-						assertThat(client.send(raw(images[(r + offset) % images.length])).statusCode()).isEqualTo(200);
-					}
-				}));
+		Concurrently.run(4, offset -> {
+			for (int r = 0; r < count / 4; r++) {
+				assertThat(client.send(raw(images[(r + offset) % images.length])).statusCode()).isEqualTo(200);
 			}
-			for (Future<?> future : work) {
-				future.get();
-			}
-		}
-		finally {
-			clients.shutdownNow();
-		}
+		});
 	}
 
 	private static int engineArrays() {

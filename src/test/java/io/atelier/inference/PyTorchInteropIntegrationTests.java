@@ -24,7 +24,7 @@ import io.atelier.testing.MultipartBody;
 import io.atelier.testing.Need;
 import io.atelier.testing.PyTorch;
 import io.atelier.testing.Requires;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +56,7 @@ class PyTorchInteropIntegrationTests {
 	@TempDir
 	static Path tmp;
 
+	@AutoClose
 	private static ConfigurableApplicationContext context;
 
 	private static String modelId;
@@ -117,13 +118,6 @@ class PyTorchInteropIntegrationTests {
 		torchScriptProbabilities = torch1.path("probabilities");
 	}
 
-	@AfterAll
-	static void stop() {
-		if (context != null) {
-			context.close();
-		}
-	}
-
 	@Test
 	void theExportIsTheReferenceModulesStateDictInFloat32WithItsMetadata() {
 		HttpResponse<byte[]> export = export(modelId, "safetensors");
@@ -168,11 +162,8 @@ class PyTorchInteropIntegrationTests {
 	void aModelBuiltInPyTorchIsImportedListedAndAnswersAsPyTorchDoes() throws IOException {
 		HttpResponse<String> created = client.send(upload(Files.readAllBytes(pytorchModel), Map.of("architecture", "seed-cnn",
 				"classNames", CLASS_NAMES, "name", "built in PyTorch")));
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		JsonNode model = json.readTree(created.body());
+		JsonNode model = imported(created);
 		String id = model.path("jobId").asString();
-		assertThat(created.headers().firstValue("Location")).hasValue("/models/" + id);
-		assertThat(model.path("source").asString()).isEqualTo("imported");
 		assertThat(model.path("name").asString()).isEqualTo("built in PyTorch");
 
 		Map<String, String> sources = new LinkedHashMap<>();
@@ -188,11 +179,8 @@ class PyTorchInteropIntegrationTests {
 			throws IOException {
 		HttpResponse<String> created = client.send(upload(torchScript(""), Map.of("classNames", CLASS_NAMES, "name",
 				"scripted in PyTorch 1.13")));
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		JsonNode model = json.readTree(created.body());
+		JsonNode model = imported(created);
 		String id = model.path("jobId").asString();
-		assertThat(created.headers().firstValue("Location")).hasValue("/models/" + id);
-		assertThat(model.path("source").asString()).isEqualTo("imported");
 		assertThat(model.path("architecture").asString()).isEqualTo("torchscript");
 		assertThat(body(client.send(HttpRequest.newBuilder(client.uri("/models")).build())).findValuesAsString("jobId"))
 			.contains(id);
@@ -232,16 +220,14 @@ class PyTorchInteropIntegrationTests {
 	void aTorchScriptModuleSavedByTheCurrentPyTorchLoadsWhenItsFormatIsOneLibtorchReads() throws IOException {
 		byte[] archive = Files.readAllBytes(tmp.resolve("pytorch-torch2.pt"));
 		HttpResponse<String> created = client.send(upload(archive, Map.of("classNames", CLASS_NAMES)));
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		assertThat(maxDifference(json.readTree(created.body()).path("jobId").asString(), pytorchProbabilities))
+		assertThat(maxDifference(imported(created).path("jobId").asString(), pytorchProbabilities))
 			.isLessThanOrEqualTo(1e-5);
 	}
 
 	@Test
 	void anExportImportsOnItsOwnMetadataAndAnswersAsTheTrainedModel() {
 		HttpResponse<String> created = client.send(upload(export(modelId, "safetensors").body(), Map.of()));
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		String id = json.readTree(created.body()).path("jobId").asString();
+		String id = imported(created).path("jobId").asString();
 		JsonNode original = body(client.send(batch(List.of(pngs[0], pngs[1]), modelId))).path("results");
 		JsonNode imported = body(client.send(batch(List.of(pngs[0], pngs[1]), id))).path("results");
 		assertThat(imported).isEqualTo(original);
@@ -367,8 +353,7 @@ class PyTorchInteropIntegrationTests {
 
 		HttpResponse<String> created = client.send(upload(Files.readAllBytes(tmp.resolve("cnn-bn.safetensors")), declared));
 
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		String id = json.readTree(created.body()).path("jobId").asString();
+		String id = imported(created).path("jobId").asString();
 		assertThat(maxDifference(id, json.readTree(answers.toFile()).path("probabilities"))).isLessThanOrEqualTo(1e-5);
 		JsonNode floatCount = assertProblem(
 				upload(Files.readAllBytes(tmp.resolve("cnn-bn-float-count.safetensors")), declared), 422,
@@ -449,10 +434,18 @@ class PyTorchInteropIntegrationTests {
 	}
 
 
+	/** The model an upload created, once the answer says so: 201, where it is, and that it was imported. */
+	private static JsonNode imported(HttpResponse<String> created) {
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode model = json.readTree(created.body());
+		assertThat(created.headers().firstValue("Location")).hasValue("/models/" + model.path("jobId").asString());
+		assertThat(model.path("source").asString()).isEqualTo("imported");
+		return model;
+	}
+
 	private static JsonNode body(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return json.readTree(response.body());
 	}
-
 
 }

@@ -44,7 +44,7 @@ class JobRestartIntegrationTests {
 		String waiting;
 		try (ConfigurableApplicationContext first = start(fixtures)) {
 			JobService service = first.getBean(JobService.class);
-			succeeded = service.submit(hyperparameters(1)).id();
+			succeeded = service.submit(JobRequests.epochs(1, 50)).id();
 			awaitState(service, succeeded, JobState.SUCCEEDED);
 			JobRepository repository = first.getBean(JobRepository.class);
 			crashed = insertRunning(first, "crashed-job");
@@ -183,8 +183,7 @@ class JobRestartIntegrationTests {
 
 	/** Starts a 3-epoch job, stops the service once it is 10 batches into epoch 2, and answers the job. */
 	private String stopWithinEpochTwo(Path fixtures) {
-		return stopWithin(fixtures, new Hyperparameters(null, null, 3, 5, null, null, null, null, null, null, null,
-				null, null, null), 2, 10);
+		return stopWithin(fixtures, JobRequests.epochs(3, 5), 2, 10);
 	}
 
 	/** Starts a job, stops the service once it is {@code batches} into {@code epoch}, and answers the job. */
@@ -218,7 +217,7 @@ class JobRestartIntegrationTests {
 	}
 
 	private static String insert(JobRepository repository, String id) {
-		repository.insert(JobRecord.queued(id, hyperparameters(1).withDefaults(), Instant.now()));
+		repository.insert(JobRecord.queued(id, JobRequests.epochs(1, 50).withDefaults(), Instant.now()));
 		return id;
 	}
 
@@ -234,10 +233,6 @@ class JobRestartIntegrationTests {
 				.update();
 		});
 		return id;
-	}
-
-	private static Hyperparameters hyperparameters(int epochs) {
-		return new Hyperparameters(null, null, epochs, 50, null, null, null, null, null, null, null, null, null, null);
 	}
 
 	private static void awaitState(JobService service, String id, JobState state) {

@@ -34,30 +34,38 @@ class VolumeFailuresIntegrationTests {
 	@Test
 	void aFullVolumeFailsTheJobWithTheReasonAndKeepsTheLastCheckpointWhole() throws Exception {
 		// Room for one checkpoint (parameters and Adam's state, about 400 KB) but not two.
-		Path data = mountTmpfs("600k");
-		try (ConfigurableApplicationContext context = start(data)) {
-			JobService jobs = context.getBean(JobService.class);
-			String id = jobs.submit(new Hyperparameters(null, null, 5, 50, null, null, null, null, null, null, null, null, null, null)).id();
+		onTmpfs("600k", (jobs, data) -> {
+			String id = jobs.submit(JobRequests.epochs(5, 50)).id();
 			assertFailedKeepingEpochOne(jobs, id, data, "no space left on device");
+		});
+	}
+
+	@Test
+	void aVolumeTurnedReadOnlyFailsTheJobWithTheReasonAndKeepsTheLastCheckpointWhole() throws Exception {
+		onTmpfs("16m", (jobs, data) -> {
+			String id = jobs.submit(JobRequests.epochs(5, 1)).id();
+			await().atMost(Duration.ofMinutes(1)).until(() -> jobs.find(id).orElseThrow().history().size() == 1);
+			assertThat(run(List.of("mount", "-o", "remount,ro", data.toString()))).as("remount read-only").isTrue();
+			assertFailedKeepingEpochOne(jobs, id, data, "read-only file system");
+		});
+	}
+
+	/** Runs {@code test} on a service whose data volume is a fresh tmpfs of {@code size}, unmounted after. */
+	private void onTmpfs(String size, VolumeTest test) throws Exception {
+		Path data = mountTmpfs(size);
+		try (ConfigurableApplicationContext context = start(data)) {
+			test.run(context.getBean(JobService.class), data);
 		}
 		finally {
 			run(List.of("umount", data.toString()));
 		}
 	}
 
-	@Test
-	void aVolumeTurnedReadOnlyFailsTheJobWithTheReasonAndKeepsTheLastCheckpointWhole() throws Exception {
-		Path data = mountTmpfs("16m");
-		try (ConfigurableApplicationContext context = start(data)) {
-			JobService jobs = context.getBean(JobService.class);
-			String id = jobs.submit(new Hyperparameters(null, null, 5, 1, null, null, null, null, null, null, null, null, null, null)).id();
-			await().atMost(Duration.ofMinutes(1)).until(() -> jobs.find(id).orElseThrow().history().size() == 1);
-			assertThat(run(List.of("mount", "-o", "remount,ro", data.toString()))).as("remount read-only").isTrue();
-			assertFailedKeepingEpochOne(jobs, id, data, "read-only file system");
-		}
-		finally {
-			run(List.of("umount", data.toString()));
-		}
+	@FunctionalInterface
+	private interface VolumeTest {
+
+		void run(JobService jobs, Path data) throws Exception;
+
 	}
 
 	private ConfigurableApplicationContext start(Path data) throws IOException {
