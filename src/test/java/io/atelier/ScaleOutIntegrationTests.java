@@ -85,9 +85,11 @@ class ScaleOutIntegrationTests {
 		}
 	}
 
+	/** The API replica the tests talk to; the workers are the others. */
+	private final AtelierClient api = client("api-1");
+
 	@Test
 	void aJobWhoseWorkerIsKilledMidEpochFinishesOnTheOtherWorkerWithEveryEpochOnce() throws Exception {
-		AtelierClient api = client("api-1");
 		String id = api.startJob(JOB);
 		String busy = awaitWithinEpochTwo(api, id);
 		// The same job uninterrupted, on the other worker while this one's lease runs out.
@@ -119,7 +121,6 @@ class ScaleOutIntegrationTests {
 
 	@Test
 	void aWorkerPausedPastItsLeaseWritesNothingAfterItWakesAndTheJobEndsOnce() throws Exception {
-		AtelierClient api = client("api-1");
 		String id = api.startJob(JOB);
 		String busy = awaitWithinEpochTwo(api, id);
 		ServiceProcess paused = processes.get(busy);
@@ -144,7 +145,6 @@ class ScaleOutIntegrationTests {
 
 	@Test
 	void aCancelThroughTheApiStopsTheJobOnItsWorkerWithinTenSeconds() throws Exception {
-		AtelierClient api = client("api-1");
 		// Long enough that a fast machine cannot finish it between the check and the cancel.
 		String id = api.startJob("{\"epochs\": 30, \"batchSize\": 5, \"trainLimit\": 500, \"seed\": 7}");
 		awaitWithinEpochTwo(api, id);
@@ -176,7 +176,6 @@ class ScaleOutIntegrationTests {
 
 	@Test
 	void anApiReplicaThatDoesNotRunTheJobStreamsItsProgressEpochsAndEnd() throws Exception {
-		AtelierClient api = client("api-1");
 		// 12,000 one-image batches: several heartbeats long even on a fast machine, so progress reaches the database.
 		String id = api.startJob("{\"epochs\": 2, \"trainLimit\": 6000, \"batchSize\": 1, \"seed\": 3}");
 		java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = java.net.http.HttpClient.newHttpClient()

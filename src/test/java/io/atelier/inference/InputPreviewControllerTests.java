@@ -44,34 +44,22 @@ class InputPreviewControllerTests {
 
 	@BeforeEach
 	void aModelOf28By28() {
-		ServingModel model = mock(ServingModel.class);
-		given(model.channels()).willReturn(1);
-		given(model.width()).willReturn(28);
-		given(model.height()).willReturn(28);
-		given(model.invertsLight()).willReturn(true);
-		ServingModel.Lease lease = leaseOn(model);
+		ServingModel.Lease lease = leaseOn(1, 28, 28, true);
 		given(models.borrow(any())).willReturn(lease);
 	}
 
 	@Test
 	void aColourModelSeesColourAndALightImageAsItIs() throws IOException {
-		ServingModel photos = mock(ServingModel.class);
-		given(photos.channels()).willReturn(3);
-		given(photos.width()).willReturn(20);
-		given(photos.height()).willReturn(20);
-		ServingModel.Lease lease = leaseOn(photos);
-		given(models.borrow("photos")).willReturn(lease);
-		MvcTestResult result = mvc.post().uri("/predict/input?model=photos").multipart()
-			.file(new MockMultipartFile("image", "shirt.png", "image/png", TestImages.rgb(40, 40, 0xF0A050, "png")))
-			.exchange();
-		BufferedImage preview = ImageIO.read(new ByteArrayInputStream(result.getResponse().getContentAsByteArray()));
+		ServingModel.Lease photos = leaseOn(3, 20, 20, false);
+		given(models.borrow("photos")).willReturn(photos);
+		BufferedImage preview = preview("model=photos", TestImages.rgb(40, 40, 0xF0A050, "png"));
 		assertThat(preview.getWidth()).isEqualTo(20);
 		assertThat(preview.getRGB(5, 5) & 0xFFFFFF).isEqualTo(0xF0A050);
 	}
 
 	@Test
 	void aDarkObjectOnWhiteIsShrunkAndInvertedLikeFashionMnist() throws IOException {
-		BufferedImage preview = preview(darkSquareOnWhite(), "auto");
+		BufferedImage preview = preview("invert=auto", darkSquareOnWhite());
 		assertThat(preview.getWidth()).isEqualTo(28);
 		assertThat(preview.getHeight()).isEqualTo(28);
 		assertThat(preview.getRaster().getSample(0, 0, 0)).as("background").isEqualTo(0);
@@ -80,23 +68,16 @@ class InputPreviewControllerTests {
 
 	@Test
 	void theNamedModelsInputSizeIsUsed() throws IOException {
-		ServingModel wide = mock(ServingModel.class);
-		given(wide.channels()).willReturn(1);
-		given(wide.width()).willReturn(32);
-		given(wide.height()).willReturn(16);
-		ServingModel.Lease lease = leaseOn(wide);
-		given(models.borrow("wide")).willReturn(lease);
-		MvcTestResult result = mvc.post().uri("/predict/input?model=wide").multipart()
-			.file(new MockMultipartFile("image", "shirt.png", "image/png", darkSquareOnWhite()))
-			.exchange();
-		BufferedImage preview = ImageIO.read(new ByteArrayInputStream(result.getResponse().getContentAsByteArray()));
+		ServingModel.Lease wide = leaseOn(1, 32, 16, false);
+		given(models.borrow("wide")).willReturn(wide);
+		BufferedImage preview = preview("model=wide", darkSquareOnWhite());
 		assertThat(preview.getWidth()).isEqualTo(32);
 		assertThat(preview.getHeight()).isEqualTo(16);
 	}
 
 	@Test
 	void invertFalseKeepsTheImageAsItIs() throws IOException {
-		BufferedImage preview = preview(darkSquareOnWhite(), "false");
+		BufferedImage preview = preview("invert=false", darkSquareOnWhite());
 		assertThat(preview.getRaster().getSample(0, 0, 0)).isEqualTo(255);
 		assertThat(preview.getRaster().getSample(14, 14, 0)).isEqualTo(0);
 	}
@@ -116,8 +97,8 @@ class InputPreviewControllerTests {
 			.exchange()).hasStatus(HttpStatus.BAD_REQUEST);
 	}
 
-	private BufferedImage preview(byte[] png, String invert) throws IOException {
-		MvcTestResult result = mvc.post().uri("/predict/input?invert=" + invert).multipart()
+	private BufferedImage preview(String query, byte[] png) throws IOException {
+		MvcTestResult result = mvc.post().uri("/predict/input?" + query).multipart()
 			.file(new MockMultipartFile("image", "shirt.png", "image/png", png))
 			.exchange();
 		assertThat(result).hasStatusOk().hasContentType(MediaType.IMAGE_PNG);
@@ -135,7 +116,13 @@ class InputPreviewControllerTests {
 		return TestImages.encode(image, "png");
 	}
 
-	private static ServingModel.Lease leaseOn(ServingModel model) {
+	/** A lease on a model that takes {@code channels} x {@code height} x {@code width} input. */
+	private static ServingModel.Lease leaseOn(int channels, int width, int height, boolean invertsLight) {
+		ServingModel model = mock(ServingModel.class);
+		given(model.channels()).willReturn(channels);
+		given(model.width()).willReturn(width);
+		given(model.height()).willReturn(height);
+		given(model.invertsLight()).willReturn(invertsLight);
 		ServingModel.Lease lease = mock(ServingModel.Lease.class);
 		given(lease.model()).willReturn(model);
 		return lease;

@@ -23,6 +23,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import static io.atelier.testing.ProblemDetails.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -90,13 +91,11 @@ class PredictionControllerTests {
 
 	@Test
 	void aMultipartRequestWithoutTheImageIsABadRequest() {
-		MvcTestResult result = mvc.post()
+		assertProblem(mvc.post()
 			.uri("/predict")
 			.multipart()
 			.file(new MockMultipartFile("picture", "shoe.png", "image/png", PNG))
-			.exchange();
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("'image'");
+			.exchange(), HttpStatus.BAD_REQUEST).contains("'image'");
 	}
 
 	@Test

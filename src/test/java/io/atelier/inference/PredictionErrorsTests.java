@@ -25,6 +25,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import static io.atelier.testing.ProblemDetails.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
@@ -90,13 +91,11 @@ class PredictionErrorsTests {
 	@Test
 	void aTextFileNamedPngIsABadRequest() {
 		given(models.borrow(any())).willAnswer(call -> model.lease().orElseThrow());
-		MvcTestResult result = mvc.post()
+		assertProblem(mvc.post()
 			.uri("/predict")
 			.multipart()
 			.file(new MockMultipartFile("image", "shoe.png", "image/png", "just some text".getBytes()))
-			.exchange();
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("not a PNG, JPEG, GIF or BMP");
+			.exchange(), HttpStatus.BAD_REQUEST).contains("not a PNG, JPEG, GIF or BMP");
 	}
 
 	@Test
@@ -140,8 +139,7 @@ class PredictionErrorsTests {
 
 	private void assertInvalid(byte[] body, String detail) {
 		MvcTestResult result = mvc.post().uri("/predict").contentType(MediaType.IMAGE_PNG).content(body).exchange();
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(detail);
+		assertProblem(result, HttpStatus.BAD_REQUEST).contains(detail);
 	}
 
 	@TestConfiguration

@@ -19,6 +19,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import static io.atelier.testing.ProblemDetails.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
@@ -103,9 +104,7 @@ class JobControllerTests {
 
 	@Test
 	void refusesUnknownFieldsSoTyposAreNotIgnored() {
-		MvcTestResult result = post("{\"learningrate\": 0.1}");
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("Unknown field 'learningrate'");
+		assertProblem(post("{\"learningrate\": 0.1}"), HttpStatus.BAD_REQUEST).contains("Unknown field 'learningrate'");
 	}
 
 	@Test
@@ -118,9 +117,7 @@ class JobControllerTests {
 
 	@Test
 	void malformedJsonIsABadRequest() {
-		MvcTestResult result = post("{\"epochs\": ");
-		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith("Malformed JSON");
+		assertProblem(post("{\"epochs\": "), HttpStatus.BAD_REQUEST).startsWith("Malformed JSON");
 	}
 
 	@Test
@@ -160,9 +157,7 @@ class JobControllerTests {
 	@Test
 	void anUnknownJobIsNotFound() {
 		given(jobs.find("nope")).willReturn(Optional.empty());
-		MvcTestResult result = mvc.get().uri("/jobs/nope").exchange();
-		assertThat(result).hasStatus(HttpStatus.NOT_FOUND).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("nope");
+		assertProblem(mvc.get().uri("/jobs/nope").exchange(), HttpStatus.NOT_FOUND).contains("nope");
 	}
 
 	@Test

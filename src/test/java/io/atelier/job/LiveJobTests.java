@@ -16,12 +16,7 @@ class LiveJobTests {
 
 	@Test
 	void theEtaOfAResumedJobCountsOnlyWhatThisProcessTrained() {
-		LiveJob resumed = new LiveJob(new Lease("job", 1), 4, clock);
-		resumed.started();
-		resumed.batchFinished(3, 1, 10);
-		clock.advance(Duration.ofSeconds(90));
-		resumed.batchFinished(3, 10, 10);
-		Progress progress = resumed.progress();
+		Progress progress = progress(4, 3, 1, 10, Duration.ofSeconds(90));
 		assertThat(progress.fraction()).isEqualTo(0.75);
 		// Resumed at the start of epoch 3 of 4 and trained that epoch in 90 s: the last one takes as long.
 		// Counting the restored half as this process's work would give a third of that.
@@ -30,13 +25,9 @@ class LiveJobTests {
 
 	@Test
 	void aFreshJobsEtaIsTheElapsedTimeScaledByWhatRemains() {
-		LiveJob fresh = new LiveJob(new Lease("job", 1), 2, clock);
-		fresh.started();
-		fresh.batchFinished(1, 1, 10);
-		clock.advance(Duration.ofSeconds(10));
-		fresh.batchFinished(1, 5, 10);
-		assertThat(fresh.progress().fraction()).isEqualTo(0.25);
-		assertThat(fresh.progress().etaSeconds()).isCloseTo(30.0, within(1e-9));
+		Progress progress = progress(2, 1, 1, 5, Duration.ofSeconds(10));
+		assertThat(progress.fraction()).isEqualTo(0.25);
+		assertThat(progress.etaSeconds()).isCloseTo(30.0, within(1e-9));
 	}
 
 	@Test
@@ -44,6 +35,19 @@ class LiveJobTests {
 		LiveJob waiting = new LiveJob(new Lease("job", 1), 3, clock);
 		waiting.started();
 		assertThat(waiting.progress()).isEqualTo(Progress.notStarted(3));
+	}
+
+	/**
+	 * A job of {@code epochs} epochs of 10 batches, started in this process, that finished batch
+	 * {@code first} of {@code epoch}, then batch {@code last} of it {@code between} later.
+	 */
+	private Progress progress(int epochs, int epoch, int first, int last, Duration between) {
+		LiveJob job = new LiveJob(new Lease("job", 1), epochs, clock);
+		job.started();
+		job.batchFinished(epoch, first, 10);
+		clock.advance(between);
+		job.batchFinished(epoch, last, 10);
+		return job.progress();
 	}
 
 	private static final class TestClock extends Clock {

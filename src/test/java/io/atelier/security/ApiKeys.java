@@ -8,8 +8,9 @@ import java.lang.annotation.Target;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * One trainer key and one predictor key configured in a {@code @WebMvcTest} slice with
- * {@link ApiSecurity}, for tests that call with real keys rather than {@code @WithMockUser}.
+ * One trainer key and one predictor key configured in a Spring test (a {@code @WebMvcTest} slice with
+ * {@link ApiSecurity}, or a whole service), for tests that call with real keys rather than
+ * {@code @WithMockUser}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

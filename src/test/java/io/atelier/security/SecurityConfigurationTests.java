@@ -1,11 +1,14 @@
 package io.atelier.security;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -52,33 +55,24 @@ class SecurityConfigurationTests {
 
 	@Test
 	void aPredictorMayReadAndPredictButNotTrainCancelOrPin() {
-		assertThat(call(mvc.get().uri("/jobs"), PREDICTOR)).hasStatusOk();
-		assertThat(call(mvc.get().uri("/models/m1"), PREDICTOR)).hasStatusOk();
-		assertThat(call(mvc.get().uri("/models/m1/export"), PREDICTOR)).hasStatusOk();
-		assertThat(call(mvc.post().uri("/predict"), PREDICTOR)).hasStatusOk();
-		assertThat(call(mvc.post().uri("/predict/batch"), PREDICTOR)).hasStatusOk();
-		assertThat(call(mvc.get().uri("/datasets"), PREDICTOR)).hasStatusOk();
-		assertThat(call(mvc.get().uri("/datasets/shapes"), PREDICTOR)).hasStatusOk();
-		for (MvcTestResult refused : new MvcTestResult[] { call(mvc.post().uri("/jobs"), PREDICTOR),
-				call(mvc.post().uri("/datasets"), PREDICTOR), call(mvc.delete().uri("/datasets/shapes"), PREDICTOR),
-				call(mvc.post().uri("/jobs/j1/cancel"), PREDICTOR), call(mvc.put().uri("/models/default"), PREDICTOR),
-				call(mvc.post().uri("/models"), PREDICTOR), call(mvc.post().uri("/anything-new"), PREDICTOR) }) {
-			assertThat(refused).hasStatus(HttpStatus.FORBIDDEN).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		for (String route : List.of("GET /jobs", "GET /models/m1", "GET /models/m1/export", "POST /predict",
+				"POST /predict/batch", "GET /datasets", "GET /datasets/shapes")) {
+			assertThat(call(route, PREDICTOR)).as(route).hasStatusOk();
+		}
+		for (String route : List.of("POST /jobs", "POST /datasets", "DELETE /datasets/shapes", "POST /jobs/j1/cancel",
+				"PUT /models/default", "POST /models", "POST /anything-new")) {
+			MvcTestResult refused = call(route, PREDICTOR);
+			assertThat(refused).as(route).hasStatus(HttpStatus.FORBIDDEN).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 			assertThat(refused).bodyJson().extractingPath("$.title").isEqualTo("Not allowed for this key");
 		}
 	}
 
 	@Test
 	void aTrainerMayDoEverything() {
-		assertThat(call(mvc.post().uri("/jobs"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.post().uri("/jobs/j1/cancel"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.put().uri("/models/default"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.post().uri("/models"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.get().uri("/jobs"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.post().uri("/predict"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.post().uri("/datasets"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.delete().uri("/datasets/shapes"), TRAINER)).hasStatusOk();
-		assertThat(call(mvc.get().uri("/datasets"), TRAINER)).hasStatusOk();
+		for (String route : List.of("POST /jobs", "POST /jobs/j1/cancel", "PUT /models/default", "POST /models",
+				"GET /jobs", "POST /predict", "POST /datasets", "DELETE /datasets/shapes", "GET /datasets")) {
+			assertThat(call(route, TRAINER)).as(route).hasStatusOk();
+		}
 	}
 
 	@Test
@@ -109,6 +103,12 @@ class SecurityConfigurationTests {
 	void healthAndMetricsStayOpen() {
 		assertThat(mvc.get().uri("/actuator/health/readiness").exchange()).hasStatusOk();
 		assertThat(mvc.get().uri("/actuator/prometheus").exchange()).hasStatusOk();
+	}
+
+	/** Calls a route written as {@code "METHOD /path"}. */
+	private MvcTestResult call(String route, String key) {
+		String[] methodAndPath = route.split(" ");
+		return call(mvc.method(HttpMethod.valueOf(methodAndPath[0])).uri(methodAndPath[1]), key);
 	}
 
 	private static MvcTestResult call(MockMvcTester.MockMvcRequestBuilder request, String key) {

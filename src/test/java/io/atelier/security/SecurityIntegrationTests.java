@@ -19,17 +19,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.atelier.security.ApiKeys.PREDICTOR;
+import static io.atelier.security.ApiKeys.TRAINER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The keys through real HTTP and Tomcat: roles, open probes, and no key ever in a log line. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMetrics
 @ExtendWith(OutputCaptureExtension.class)
+@ApiKeys
 class SecurityIntegrationTests {
-
-	private static final String TRAINER = "integration-trainer-key-0123456789abcdef";
-
-	private static final String PREDICTOR = "integration-predictor-key-0123456789abcd";
 
 	@TempDir
 	static Path tmp;
@@ -40,8 +39,6 @@ class SecurityIntegrationTests {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws IOException {
 		FixtureService.register(registry, tmp, 200, 100);
-		registry.add("atelier.security.trainer-keys", () -> TRAINER);
-		registry.add("atelier.security.predictor-keys", () -> PREDICTOR);
 	}
 
 	@Test
