@@ -2,10 +2,7 @@ package io.atelier.dashboard;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +14,7 @@ import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
+import io.atelier.AtelierClient;
 import io.atelier.dataset.ImageSet;
 import io.atelier.dataset.RealFashionMnist;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +62,8 @@ class DashboardBrowserIntegrationTests {
 
 	private static String firstJob;
 
-	private static final HttpClient http = HttpClient.newHttpClient();
+	/** The API as the dashboard's trainer, for what a test sets up or checks beside the browser. */
+	private static AtelierClient trainer;
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -74,6 +73,7 @@ class DashboardBrowserIntegrationTests {
 		dashboard = Dashboard.start(tmp, "--atelier.datasets.fashion-mnist.dir=" + dataset,
 				"--atelier.security.trainer-keys=" + TRAINER_KEY, "--atelier.security.predictor-keys=" + PREDICTOR_KEY);
 		browser = dashboard.browser();
+		trainer = new AtelierClient(dashboard.base(), TRAINER_KEY);
 	}
 
 	@AfterEach
@@ -116,8 +116,7 @@ class DashboardBrowserIntegrationTests {
 		type(form, "job-momentum", "0.9");
 		form.findElement(By.cssSelector("button[type=submit]")).click();
 
-		JsonNode problem = json.readTree(send(HttpRequest.newBuilder(uri("/jobs"))
-			.header("Authorization", "Bearer " + TRAINER_KEY)
+		JsonNode problem = json.readTree(trainer.send(trainer.request("/jobs")
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 0, \"learningRate\": 20, \"momentum\": 0.9}")))
 			.body());
@@ -181,7 +180,8 @@ class DashboardBrowserIntegrationTests {
 	@Test
 	@Order(4)
 	void twoJobsAreComparedOnOneChart() throws IOException {
-		String second = openAsTrainer(startJob("{\"epochs\": 2, \"trainLimit\": 5000, \"learningRate\": 0.001, \"seed\": 3}"),
+		String second = openAsTrainer(
+				trainer.startJob("{\"epochs\": 2, \"trainLimit\": 5000, \"learningRate\": 0.001, \"seed\": 3}"),
 				"SUCCEEDED", Duration.ofMinutes(2));
 
 		browser.open("#/jobs");
@@ -211,8 +211,7 @@ class DashboardBrowserIntegrationTests {
 			.isEmpty();
 		first.findElement(Browser.byTestId("make-default")).click();
 		browser.waitFor(driver -> row("model-row", firstJob).findElements(Browser.byTestId("default-model")).size() == 1);
-		JsonNode pinned = json.readTree(send(HttpRequest.newBuilder(uri("/models/" + firstJob))
-			.header("Authorization", "Bearer " + TRAINER_KEY)).body());
+		JsonNode pinned = json.readTree(trainer.get("/models/" + firstJob).body());
 		assertThat(pinned.path("isDefault").asBoolean()).isTrue();
 
 		WebElement aliasForm = browser.find("alias-form");
@@ -222,8 +221,7 @@ class DashboardBrowserIntegrationTests {
 		browser.waitFor(driver -> row("model-row", firstJob).findElement(Browser.byTestId("model-aliases"))
 			.getText()
 			.contains("production"));
-		JsonNode aliases = json.readTree(send(HttpRequest.newBuilder(uri("/models/aliases"))
-			.header("Authorization", "Bearer " + TRAINER_KEY)).body());
+		JsonNode aliases = json.readTree(trainer.get("/models/aliases").body());
 		assertThat(aliases.toString()).contains("\"alias\":\"production\"").contains(firstJob);
 
 		row("model-row", firstJob).findElement(Browser.byTestId("export-model")).click();
@@ -245,8 +243,7 @@ class DashboardBrowserIntegrationTests {
 			index = nextTrouser(test, index);
 			ImageIO.write(photoOf(test, index), "png", png.toFile());
 		}
-		while (!"Trouser".equals(json.readTree(send(HttpRequest.newBuilder(uri("/predict?model=" + firstJob))
-			.header("Authorization", "Bearer " + TRAINER_KEY)
+		while (!"Trouser".equals(json.readTree(trainer.send(trainer.request("/predict?model=" + firstJob)
 			.header("Content-Type", "image/png")
 			.POST(HttpRequest.BodyPublishers.ofFile(png)))
 			.body()).path("predictions").get(0).path("className").asString()));
@@ -291,15 +288,14 @@ class DashboardBrowserIntegrationTests {
 	@Test
 	@Order(7)
 	void aRunningJobIsCancelledFromItsPage() throws IOException {
-		String running = openAsTrainer(startJob("{\"epochs\": 50}"), "RUNNING", Duration.ofMinutes(1));
+		String running = openAsTrainer(trainer.startJob("{\"epochs\": 50}"), "RUNNING", Duration.ofMinutes(1));
 		browser.find("cancel-job").click();
 		Alert confirm = browser.waitFor(ExpectedConditions.alertIsPresent());
 		confirm.accept();
 		browser.waitFor(Duration.ofMinutes(1),
 				ExpectedConditions.textToBePresentInElementLocated(Browser.byTestId("job-state"), "CANCELLED"));
 		assertThat(browser.all("cancel-job")).isEmpty();
-		JsonNode job = json.readTree(send(HttpRequest.newBuilder(uri("/jobs/" + running))
-			.header("Authorization", "Bearer " + TRAINER_KEY)).body());
+		JsonNode job = json.readTree(trainer.get("/jobs/" + running).body());
 		assertThat(job.path("state").asString()).isEqualTo("CANCELLED");
 
 		browser.open("#/jobs");
@@ -311,7 +307,7 @@ class DashboardBrowserIntegrationTests {
 	@Test
 	@Order(8)
 	void aPredictorKeySeesNeitherTheStartFormNorCancelNorPinning() throws IOException {
-		String running = startJob("{\"epochs\": 50}");
+		String running = trainer.startJob("{\"epochs\": 50}");
 		browser.signIn(PREDICTOR_KEY);
 		assertThat(browser.find("caller-role").getText()).isEqualTo("predictor key");
 		browser.waitFor(driver -> !browser.all("job-row").isEmpty());
@@ -329,8 +325,7 @@ class DashboardBrowserIntegrationTests {
 			assertThat(browser.all("cancel-job")).isEmpty();
 		}
 		finally {
-			send(HttpRequest.newBuilder(uri("/jobs/" + running + "/cancel"))
-				.header("Authorization", "Bearer " + TRAINER_KEY)
+			trainer.send(trainer.request("/jobs/" + running + "/cancel")
 				.POST(HttpRequest.BodyPublishers.noBody()));
 		}
 		browser.open("#/predict");
@@ -436,32 +431,6 @@ class DashboardBrowserIntegrationTests {
 		browser.signIn(TRAINER_KEY);
 		browser.openJob(job, state, atMost);
 		return job;
-	}
-
-	private static String startJob(String body) {
-		HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/jobs"))
-			.header("Authorization", "Bearer " + TRAINER_KEY)
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(body)));
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
-		return json.readTree(created.body()).path("id").asString();
-	}
-
-	private static URI uri(String path) {
-		return URI.create(dashboard.base() + path);
-	}
-
-	private static HttpResponse<String> send(HttpRequest.Builder request) {
-		try {
-			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
