@@ -9,14 +9,12 @@
 # seed-cnn runs with the defaults of POST /jobs (the seed pipeline); cnn-bn with $CNN_BN_JOB, the
 # configuration the README recommends for it. Target: cnn-bn >= 0.92 median test accuracy in <= 15
 # minutes of training per run on 2 cores. Needs the real Fashion-MNIST, curl and python3.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 seeds=("$@"); [ ${#seeds[@]} -gt 0 ] || seeds=(0 1 2)
 architectures=${ARCHITECTURES:-"seed-cnn cnn-bn"}
 port=${PORT:-18081}
 seed_cnn_job=${SEED_CNN_JOB:-'{"architecture": "seed-cnn"}'}
 cnn_bn_job=${CNN_BN_JOB:-'{"architecture": "cnn-bn", "epochs": 9, "batchSize": 128, "learningRate": 0.002, "weightDecay": 0.01, "schedule": "cosine", "augment": "none"}'}
-. bench/lib.sh
 
 start_atelier "$port"
 machine

@@ -16,8 +16,7 @@
 #
 # Needs the real Fashion-MNIST, a venv with torch (see ../shared/bench/README.md) and Debian's
 # python3-torch; a runner whose Python or engine folder is missing is left out and said so.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 epochs=${1:-10}
 rounds=${2:-3}
 shared=${SHARED:-../shared}
@@ -26,7 +25,6 @@ torch1=${TORCH1:-/usr/bin/python3}
 engine=${ENGINE:-/tmp/atelier-torch-engine}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-. bench/lib.sh
 
 baseline() { # NAME PYTHON MODE ROUND [ONEDNN_CAP]
   if ! "$2" -c 'import torch' 2>/dev/null; then echo "== $1: no torch in $2, left out"; return; fi

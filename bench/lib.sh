@@ -1,5 +1,6 @@
-# Sourced by the bench scripts: builds the jar if needed, starts it on a fresh data directory with a
-# fresh trainer key (through the environment, never the command line), and waits until it is ready.
+# Sourced first by the bench scripts: sets strict mode and the repository root as working directory,
+# builds the jar if needed, starts it on a fresh data directory with a fresh trainer key (through the
+# environment, never the command line), and waits until it is ready.
 #   start_atelier PORT          BENCH_INSECURE=true: no authentication, to measure what the key check costs;
 #                               ENGINE=FOLDER: on the current PyTorch that native/build-engine.sh built
 #                               FOLDER for, with oneDNN uncapped;
@@ -8,6 +9,9 @@
 #   api ARGS...                 curl with the key
 #   wait_for_job ID             until the job ends; prints its JSON, fails unless SUCCEEDED
 #   write_test_images DIR       DIR/one.png and DIR/batch.body (256 test images, multipart, boundary b)
+set -euo pipefail
+# Every script runs from the repository's root, whichever directory it was started in.
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # libtorch 2.7.1's oneDNN computes garbage in its AVX2/AVX-512 kernels on this workplace's machines
 # (see the pom's surefire configuration); every JVM a benchmark starts caps it at AVX.
 export DNNL_MAX_CPU_ISA=${DNNL_MAX_CPU_ISA:-AVX}

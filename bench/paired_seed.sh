@@ -19,13 +19,11 @@
 #
 # Prints a row per epoch (Atelier's seconds less the pause, PyTorch's, the ratio), both sides' final
 # train accuracy, and the median ratio over the paired epochs.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 epochs=${1:-10}
 shared=${SHARED:-../shared}
 pytorch=${PYTORCH:-/tmp/atelier-venv/bin/python}
 port=${PORT:-18086}
-. bench/lib.sh
 
 start_atelier "$port"
 machine

@@ -8,11 +8,9 @@
 #   bench/predict.sh                      SECONDS_PER_RUN=10 PORT=18081 bench/predict.sh
 #
 # Needs the real Fashion-MNIST (apt-get install dataset-fashion-mnist), hey, curl and python3.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 port=${PORT:-18081}
 duration=${SECONDS_PER_RUN:-10}
-. bench/lib.sh
 
 start_atelier "$port"
 

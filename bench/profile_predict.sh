@@ -14,11 +14,9 @@
 # network often lose the frames above them: the steps are lower bounds.
 #
 # Needs the real Fashion-MNIST, hey, curl, python3, perf (apt-get install linux-perf) and jcmd.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 port=${PORT:-18096}
 concurrency=${CONCURRENCY:-8}
-. bench/lib.sh
 
 work=$(mktemp -d)
 trainer=$(python3 -c 'import secrets; print(secrets.token_hex(32))')

@@ -14,8 +14,7 @@
 #
 # Needs the real Fashion-MNIST (apt-get install dataset-fashion-mnist), postgresql-15, curl, python3.
 # libtorch's AVX kernels compute garbage on this VM, so every JVM runs with its baseline CPU kernels.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(makespan failover)
 runs=${RUNS:-3}
 short_lease=${SHORT_LEASE:-6}
@@ -23,7 +22,6 @@ short_heartbeat=${SHORT_HEARTBEAT:-1}
 failover_job=${FAILOVER_JOB:-'{"epochs": 5, "trainLimit": 12000}'}
 makespan_job=${MAKESPAN_JOB:-'{"epochs": 1, "trainLimit": 6000}'}
 pg_bin=${ATELIER_PG_BIN:-/usr/lib/postgresql/15/bin}
-. bench/lib.sh
 
 export GLIBC_TUNABLES="$tunables"
 

@@ -10,14 +10,12 @@
 #   a line: NAME|JAVA|JVM OPTIONS|APPLICATION ARGUMENTS      ROUNDS=5 SECONDS_PER_RUN=10 WARMUP_SECONDS=20 C=8
 #
 # Needs the real Fashion-MNIST, hey, curl and python3.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 rounds=${ROUNDS:-5}
 duration=${SECONDS_PER_RUN:-10}
 warmup=${WARMUP_SECONDS:-20}
 concurrency=${C:-8}
 : "${VARIANTS:?set VARIANTS, one NAME|JAVA|JVM OPTIONS|ARGUMENTS per line}"
-. bench/lib.sh
 
 instances
 write_test_images "$work"

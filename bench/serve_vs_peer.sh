@@ -12,15 +12,13 @@
 #
 # Needs the real Fashion-MNIST (apt-get install dataset-fashion-mnist), hey, curl, python3, and the
 # peer's virtual environment (see ../shared/bench/README.md).
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 rounds=${ROUNDS:-3}
 duration=${SECONDS_PER_RUN:-10}
 warmup=${WARMUP_SECONDS:-20}
 peer_python=${PEER_PYTHON:-/tmp/peer/bin/python}
 peer_script=$(cd ../shared/bench 2>/dev/null && pwd)/peer_serve.py
 [ -f "$peer_script" ] || peer_script=/work/shared/bench/peer_serve.py
-. bench/lib.sh
 
 instances
 write_test_images "$work"

@@ -6,13 +6,11 @@
 #   bench/soak.sh                         SOAK_SECONDS=300 CONCURRENCY=32 EPOCHS=3 bench/soak.sh
 #
 # Needs the real Fashion-MNIST (apt-get install dataset-fashion-mnist), hey, curl and python3.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 port=${PORT:-18082}
 soak=${SOAK_SECONDS:-300}
 concurrency=${CONCURRENCY:-32}
 epochs=${EPOCHS:-3}
-. bench/lib.sh
 
 start_atelier "$port"
 write_test_images "$work"

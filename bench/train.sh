@@ -7,13 +7,11 @@
 #   BENCH_TUNABLES= bench/train.sh 0   # glibc malloc left at its defaults (see bench/malloc.sh)
 #
 # Needs the real Fashion-MNIST (apt-get install dataset-fashion-mnist), curl and python3.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/lib.sh"
 seeds=("$@"); [ ${#seeds[@]} -gt 0 ] || seeds=(0 1 2)
 epochs=${EPOCHS:-10}
 shuffle=${SHUFFLE:-true}
 port=${PORT:-18080}
-. bench/lib.sh
 
 start_atelier "$port"
 
