@@ -47,6 +47,9 @@ class ScaleOutIntegrationTests {
 
 	private static final Map<String, ServiceProcess> processes = new ConcurrentHashMap<>();
 
+	/** The API replica the tests talk to; the workers are the others. */
+	private final AtelierClient api = client("api-1");
+
 	@BeforeAll
 	static void startTheCluster() throws IOException {
 		PostgresServer.Database database = PostgresServer.shared().newDatabase();
@@ -84,9 +87,6 @@ class ScaleOutIntegrationTests {
 			process.close();
 		}
 	}
-
-	/** The API replica the tests talk to; the workers are the others. */
-	private final AtelierClient api = client("api-1");
 
 	@Test
 	void aJobWhoseWorkerIsKilledMidEpochFinishesOnTheOtherWorkerWithEveryEpochOnce() throws Exception {

@@ -1,9 +1,13 @@
 package io.atelier.dashboard;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
+import io.atelier.AtelierClient;
 import io.atelier.dataset.IdxFixtures;
+import io.atelier.dataset.ImageFolderZips;
+import io.atelier.testing.MultipartBody;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,11 +39,11 @@ class DashboardInsecureModeIntegrationTests {
 
 	@Test
 	void theStartFormOffersEveryDatasetIncludingUploadedOnes() throws Exception {
-		java.net.http.HttpResponse<String> uploaded = java.net.http.HttpClient.newHttpClient()
-			.send(new io.atelier.testing.MultipartBody().field("name", "shapes")
-				.file("file", "shapes.zip", "application/zip", io.atelier.dataset.ImageFolderZips.shapes(3, 20, 20, 1))
-				.post(java.net.URI.create(dashboard.base() + "/datasets"))
-				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+		AtelierClient api = new AtelierClient(dashboard.base(), null);
+		HttpResponse<String> uploaded = api.send(new MultipartBody().field("name", "shapes")
+			.file("file", "shapes.zip", "application/zip", ImageFolderZips.shapes(3, 20, 20, 1))
+			.post(api.uri("/datasets"))
+			.build());
 		assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
 		browser.open("");
 		browser.find("start-job");
