@@ -29,8 +29,7 @@ for architecture in $architectures; do
   for seed in "${seeds[@]}"; do
     body=$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); j["seed"]=int(sys.argv[2]); print(json.dumps(j))' "$base" "$seed")
     echo "== $architecture seed $seed: $body"
-    id=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "$body" \
-          | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    id=$(start_job "$body")
     wait_for_job "$id" | python3 -c '
 import json, sys
 job = json.load(sys.stdin)

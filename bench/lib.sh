@@ -7,6 +7,7 @@
 #                               sets $work (a fresh directory, removed on exit), $pid, $key;
 #                               the log is $work/atelier.log; the service is stopped on exit
 #   api ARGS...                 curl with the key
+#   start_job JSON              POST /jobs on $port; prints the job's id
 #   wait_for_job ID             until the job ends; prints its JSON, fails unless SUCCEEDED
 #   write_test_images DIR       DIR/one.png and DIR/batch.body (256 test images, multipart, boundary b)
 set -euo pipefail
@@ -38,6 +39,13 @@ start_atelier() {
 
 api() {
   curl -sf -H "Authorization: Bearer $key" "$@"
+}
+
+start_job() {
+  local created
+  created=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "$1")
+  [[ $created =~ \"id\":\"([^\"]+)\" ]] || { echo "no job id in: $created" >&2; return 1; }
+  printf '%s\n' "${BASH_REMATCH[1]}"
 }
 
 wait_for_job() {

@@ -40,13 +40,11 @@ echo go >&"${PEER[1]}"; read -r result <&"${PEER[0]}"
 echo "PyTorch's warm-up: $result"
 
 for _ in $(seq 1 "${WARM_JOBS:-0}"); do
-  warm=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "{\"epochs\": $epochs, \"seed\": 1}")
-  [[ $warm =~ \"id\":\"([^\"]+)\" ]] && warm=${BASH_REMATCH[1]}
+  warm=$(start_job "{\"epochs\": $epochs, \"seed\": 1}")
   wait_for_job "$warm" >/dev/null
   echo "warm-up job $warm done"
 done
-id=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "{\"epochs\": $epochs, \"seed\": 0}")
-[[ $id =~ \"id\":\"([^\"]+)\" ]] && id=${BASH_REMATCH[1]}
+id=$(start_job "{\"epochs\": $epochs, \"seed\": 0}")
 exec 3< <(api -N "localhost:$port/jobs/$id/events")
 declare -A paused peer
 while IFS= read -r line <&3; do

@@ -16,8 +16,7 @@ start_atelier "$port"
 
 write_test_images "$work"
 
-id=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d '{"epochs": 1}' \
-      | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+id=$(start_job '{"epochs": 1}')
 wait_for_job "$id" >/dev/null
 
 machine

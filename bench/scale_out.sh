@@ -109,11 +109,6 @@ stop_nodes() {
   ports=()
 }
 
-submit() {
-  api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "$1" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
-}
-
 # Waits until the job runs mid-epoch 2 (after a checkpoint, as a long job mostly is), kills its worker,
 # and follows the job every 100 ms until the new attempt's progress passes its resume point.
 # Prints one JSON line: the killed worker and the seconds from the kill to each step.
@@ -174,7 +169,7 @@ failover() {
   for run in $(seq 1 "$runs"); do
     # Two workers must be up: the one that will be killed and the one that takes over.
     while [ "$(for w in a b c; do curl -sf "localhost:${ports[worker-$w]}/actuator/health/readiness" >/dev/null && echo up; done | wc -l)" -lt 2 ]; do sleep 1; done
-    id=$(submit "$failover_job")
+    id=$(start_job "$failover_job")
     result=$(kill_and_follow "$id")
     echo "  lease ${lease}s run $run: $result"
     results+=("$result")
@@ -218,7 +213,7 @@ makespan() {
   local workers=$1 ids=() id jobs=()
   if [ "$workers" = 1 ]; then kill -STOP "${pids[worker-2]}"; else kill -CONT "${pids[worker-2]}"; fi
   local cpu_before; cpu_before=$(cpu_seconds "${pids[worker-1]}" "${pids[worker-2]}")
-  for _ in 1 2 3 4; do ids+=("$(submit "$makespan_job")"); done
+  for _ in 1 2 3 4; do ids+=("$(start_job "$makespan_job")"); done
   for id in "${ids[@]}"; do jobs+=("$(wait_for_job "$id")"); done
   local cpu; cpu=$(python3 -c "print(round($(cpu_seconds "${pids[worker-1]}" "${pids[worker-2]}") - $cpu_before, 1))")
   printf '%s\n' "${jobs[@]}" | CPU=$cpu python3 -c '

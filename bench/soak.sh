@@ -18,15 +18,13 @@ rss() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status"; }
 load() { hey -z "$1s" -c "$concurrency" -H "Authorization: Bearer $key" -m POST -T image/png -D "$work/one.png" \
   "http://localhost:$port/predict"; }
 
-model=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d '{"epochs": 1}' \
-         | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+model=$(start_job '{"epochs": 1}')
 wait_for_job "$model" >/dev/null
 load "${WARMUP_SECONDS:-30}" >/dev/null
 
 machine
 echo "soak: ${soak}s of POST /predict at concurrency $concurrency, while a ${epochs}-epoch job trains"
-job=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' -d "{\"epochs\": $epochs}" \
-       | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+job=$(start_job "{\"epochs\": $epochs}")
 rss_start=$(rss)
 ( while kill -0 "$pid" 2>/dev/null; do echo "$(date +%s) $(rss)"; sleep 10; done ) >"$work/rss" &
 sampler=$!

@@ -18,8 +18,7 @@ start_atelier "$port"
 machine
 results=()
 for seed in "${seeds[@]}"; do
-  id=$(api -X POST "localhost:$port/jobs" -H 'Content-Type: application/json' \
-        -d "{\"epochs\": $epochs, \"seed\": $seed, \"shuffle\": $shuffle}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  id=$(start_job "{\"epochs\": $epochs, \"seed\": $seed, \"shuffle\": $shuffle}")
   job=$(wait_for_job "$id")
   results+=("$job")
   printf '%s' "$job" | python3 -c '
