@@ -22,14 +22,12 @@ import ai.djl.util.Pair;
 import io.atelier.network.Architecture;
 import io.atelier.store.CheckpointMetadata;
 import io.atelier.store.ModelCatalog;
-import io.atelier.system.Problems;
 import lombok.RequiredArgsConstructor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
